@@ -1,0 +1,62 @@
+"""Read-only catalog API under /api/v1/. Answers come from the same selectors and filter set as the
+storefront pages."""
+
+from django.db.models import Prefetch
+from rest_framework import mixins, viewsets
+from rest_framework.routers import DefaultRouter
+
+from . import selectors
+from .filters import ProductFilter
+from .models import Category, ProductVariant
+from .serializers import BrandSerializer, CategorySerializer, ProductDetailSerializer, ProductListSerializer
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The category tree, flat: each category names its parent."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    pagination_class = None
+
+
+class BrandViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approved brands; filter by `country` (ISO code)."""
+
+    serializer_class = BrandSerializer
+    lookup_field = "slug"
+    filterset_fields = ["country"]
+
+    def get_queryset(self):
+        return selectors.brands_approved().order_by("name")
+
+
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Visible products. Filters: `q`, `category`, `brand`, `country`, `merchant`, `price_min`,
+    `price_max` (CNY), `shipping_mode`; `sort`: relevance, price_asc, price_desc, newest, sales."""
+
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return (
+                selectors.products_visible()
+                .select_related("brand", "merchant", "category", "tax_category")
+                .prefetch_related(
+                    "images", Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True))
+                )
+            )
+        return selectors.products_visible()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return selectors.product_cards(queryset) if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return ProductDetailSerializer if self.action == "retrieve" else ProductListSerializer
+
+
+router = DefaultRouter()
+router.register("categories", CategoryViewSet, basename="category")
+router.register("brands", BrandViewSet, basename="brand")
+router.register("products", ProductViewSet, basename="product")

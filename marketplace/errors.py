@@ -1,0 +1,40 @@
+"""Domain errors of the platform core. Each has a stable `code` and a message a person understands;
+pages show the message, the API answers 400 with both (see `api.domain_exception_handler`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    message = _("The request could not be completed.")
+    status = 400
+
+    def __init__(self, message=None, **params):
+        self.params = params
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+    def __str__(self):
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+class ExchangeRateMissing(DomainError):
+    code = "exchange_rate_missing"
+    message = _("There is no exchange rate for %(currency)s yet.")
+
+    def __init__(self, currency):
+        super().__init__(currency=currency)
+
+
+class InvalidExchangeRate(DomainError):
+    code = "invalid_exchange_rate"
+    message = _("An exchange rate must be a positive number.")
+
+
+class ProductNotAllowed(DomainError):
+    code = "product_not_allowed"
+    message = _("This product cannot be listed: %(reason)s")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)

@@ -1,0 +1,93 @@
+"""One filter set for the storefront listing and the product API, so both answer the same way."""
+
+import django_filters
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Brand, Product
+from .selectors import category_with_descendant_ids
+
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("price_asc", _("Price: low to high")),
+    ("price_desc", _("Price: high to low")),
+    ("newest", _("Newest")),
+    ("sales", _("Best selling")),
+]
+SORT_ORDER = {
+    "price_asc": ("price_cny", "id"),
+    "price_desc": ("-price_cny", "-id"),
+    "newest": ("-created_at", "-id"),
+    "sales": ("-sales_count", "-id"),
+}
+SEARCH_FIELDS = ("name_zh", "name_en", "brand__name", "brand__name_zh")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BrandSlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more brand slugs (`?brand=shiseido&brand=kao`)."""
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Keyword"))
+    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    brand = BrandSlugFilter(
+        field_name="brand__slug",
+        to_field_name="slug",
+        queryset=Brand.objects.filter(status=Brand.Status.APPROVED),
+        label=_("Brand"),
+    )
+    country = django_filters.MultipleChoiceFilter(
+        field_name="origin_country", choices=lambda: list(countries), label=_("Country of origin")
+    )
+    merchant = django_filters.CharFilter(field_name="merchant__slug", label=_("Store"))
+    price_min = django_filters.NumberFilter(field_name="price_cny", lookup_expr="gte", label=_("Min price"))
+    price_max = django_filters.NumberFilter(field_name="price_cny", lookup_expr="lte", label=_("Max price"))
+    shipping_mode = django_filters.ChoiceFilter(choices=Product.ShippingMode.choices, label=_("Ships by"))
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "brand", "country", "merchant", "price_min", "price_max", "shipping_mode"]
+
+    def filter_search(self, queryset, name, value):
+        terms = value.split()[:8]
+        if not terms:
+            return queryset
+        score = Value(0, output_field=IntegerField())
+        for term in terms:
+            matches = Q()
+            for field in SEARCH_FIELDS:
+                matches |= Q(**{f"{field}__icontains": term})
+            queryset = queryset.filter(matches)
+            # Relevance: a term in the product name weighs more than one in the brand name.
+            score = score + Case(
+                When(Q(name_zh__icontains=term) | Q(name_en__icontains=term), then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        return queryset.annotate(relevance=score)
+
+    def filter_category(self, queryset, name, value):
+        found = category_with_descendant_ids(value)
+        if not found:
+            return queryset.none()
+        return queryset.filter(category_id__in=found[1])
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied in `qs`, after every filter (relevance needs the search annotation)
+
+    @property
+    def qs(self):
+        queryset = super().qs  # validates the form; invalid filters are left out of cleaned_data
+        sort = getattr(self.form, "cleaned_data", {}).get("sort")
+        if sort in SORT_ORDER:
+            return queryset.order_by(*SORT_ORDER[sort])
+        if "relevance" in queryset.query.annotations:
+            return queryset.order_by("-relevance", "-sales_count", "-id")
+        return queryset.order_by("-sales_count", "-id")

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/", views.product_list, name="product_list"),
+    path("search/", views.product_list, name="search"),
+    path("category/<slug:slug>/", views.category_detail, name="category"),
+    path("brands/", views.brand_list, name="brand_list"),
+    path("brands/<slug:slug>/", views.brand_detail, name="brand"),
+    path("pavilions/", views.pavilion_list, name="pavilion_list"),
+    path("pavilions/<str:code>/", views.pavilion_detail, name="pavilion"),
+    path("product/<int:pk>/", views.product_detail, name="product"),
+    path("stores/", include("merchants.urls")),
+    # Accounts
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # API
+    path("api/v1/", include(api.router.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("staff/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>(products|brands)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+admin.site.site_header = "Global Mall staff console"
+admin.site.site_title = "Global Mall staff"

@@ -1,0 +1,177 @@
+"""Storefront pages. Thin: they read through `selectors`, filter with `ProductFilter`, and render."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_countries import countries
+from django_countries.fields import Country
+
+from . import selectors
+from .filters import SORT_CHOICES, ProductFilter
+from .forms import SignupForm
+from .models import Brand, Product
+from .money import tax_for, to_cny
+
+
+def home(request):
+    return render(
+        request,
+        "marketplace/home.html",
+        {
+            "featured": selectors.featured_products(12),
+            "brands": selectors.brand_wall(18),
+            "pavilions": _pavilion_list()[:8],
+            "new_arrivals": selectors.product_cards(
+                selectors.products_visible().order_by("-created_at", "-id")
+            )[:12],
+        },
+    )
+
+
+def _pavilion_list():
+    return [
+        {"country": Country(row["origin_country"]), "product_count": row["product_count"]}
+        for row in selectors.pavilions()
+    ]
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", settings.CATALOG_DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return settings.CATALOG_DEFAULT_PAGE_SIZE
+    return size if size in settings.CATALOG_PAGE_SIZES else settings.CATALOG_DEFAULT_PAGE_SIZE
+
+
+def render_product_listing(request, template, *, base=None, fixed=None, extra=None):
+    """A product listing: keyword, filters, sort and pages over `base`, with brand and country facets.
+
+    `fixed` holds filters the URL pins (a category, brand or country page), merged into the query.
+    """
+    data = request.GET.copy()
+    for key, value in (fixed or {}).items():
+        data.setlist(key, [value])
+    base = base if base is not None else selectors.products_visible()
+    product_filter = ProductFilter(data, queryset=base, request=request)
+    results = product_filter.qs
+    paginator = Paginator(selectors.product_cards(results), _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    facet_source = product_filter.qs if product_filter.is_valid() else base
+    brand_rows = selectors.facet_counts(facet_source, "brand__slug", limit=20)
+    brand_names = dict(
+        Brand.objects.filter(slug__in=[r["brand__slug"] for r in brand_rows]).values_list("slug", "name")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": product_filter,
+        "page": page,
+        "products": page.object_list,
+        "sort_choices": SORT_CHOICES,
+        "current_sort": data.get("sort") or ("relevance" if data.get("q") else "sales"),
+        "brand_facets": [
+            dict(r, name=brand_names.get(r["brand__slug"], r["brand__slug"])) for r in brand_rows
+        ],
+        "country_facets": [
+            dict(r, country=Country(r["origin_country"]))
+            for r in selectors.facet_counts(facet_source, "origin_country", limit=20)
+        ],
+        "selected_brands": request.GET.getlist("brand"),
+        "selected_countries": request.GET.getlist("country"),
+        "query_string": query.urlencode(),
+        "page_sizes": settings.CATALOG_PAGE_SIZES,
+        "shipping_modes": Product.ShippingMode.choices,
+        "q": request.GET.get("q", ""),
+    }
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+def product_list(request):
+    return render_product_listing(request, "marketplace/product_list.html")
+
+
+def category_detail(request, slug):
+    found = selectors.category_with_descendant_ids(slug)
+    if not found:
+        raise Http404(_("No such category."))
+    category = found[0]
+    return render_product_listing(
+        request,
+        "marketplace/product_list.html",
+        fixed={"category": slug},
+        extra={"category": category, "heading": category.name},
+    )
+
+
+def brand_list(request):
+    brands = selectors.brands_approved().order_by("name")
+    return render(request, "marketplace/brand_list.html", {"brands": brands})
+
+
+def brand_detail(request, slug):
+    brand = get_object_or_404(selectors.brands_approved(), slug=slug)
+    return render_product_listing(
+        request,
+        "marketplace/brand_detail.html",
+        base=selectors.products_visible().filter(brand=brand),
+        extra={"brand": brand, "heading": brand.display_name},
+    )
+
+
+def pavilion_list(request):
+    return render(request, "marketplace/pavilion_list.html", {"pavilions": _pavilion_list()})
+
+
+def pavilion_detail(request, code):
+    code = code.upper()
+    if code not in dict(countries):
+        raise Http404(_("No such country."))
+    country = Country(code)
+    return render_product_listing(
+        request,
+        "marketplace/pavilion_detail.html",
+        base=selectors.products_visible().filter(origin_country=code),
+        extra={"country": country, "heading": _("%(country)s pavilion") % {"country": country.name}},
+    )
+
+
+def product_detail(request, pk):
+    product = selectors.product_detail(pk)
+    if product is None:
+        raise Http404(_("This product is not available."))
+    rates = selectors.exchange_rates()
+    rate = product.tax_category.effective_rate
+    variants = []
+    for variant in product.variants.all():
+        price_cny = to_cny(variant.price, rates)
+        variants.append({"variant": variant, "price_cny": price_cny, "tax_cny": tax_for(price_cny, rate)})
+    return render(
+        request,
+        "marketplace/product_detail.html",
+        {
+            "product": product,
+            "images": list(product.images.all()),
+            "variants": variants,
+            "selected": variants[0] if variants else None,
+            "tax_rate_percent": (rate * 100).quantize(Decimal("0.1")),
+        },
+    )
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(request.GET.get("next") or "home")
+    return render(request, "registration/signup.html", {"form": form})

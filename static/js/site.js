@@ -1,0 +1,34 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  // Product gallery: clicking a thumbnail shows it as the main image.
+  document.querySelectorAll("[data-gallery]").forEach(function (gallery) {
+    var main = gallery.querySelector("[data-gallery-main]");
+    gallery.querySelectorAll("[data-gallery-thumb]").forEach(function (thumb) {
+      thumb.addEventListener("click", function () {
+        if (main) main.src = thumb.dataset.galleryThumb;
+        gallery.querySelectorAll("[data-gallery-thumb]").forEach(function (t) { t.classList.remove("is-active"); });
+        thumb.classList.add("is-active");
+      });
+    });
+  });
+  // Variant choice updates the price, tax and stock shown.
+  var price = document.querySelector("[data-price]");
+  var tax = document.querySelector("[data-tax]");
+  var original = document.querySelector("[data-original]");
+  var stock = document.querySelector("[data-stock-label]");
+  document.querySelectorAll("input[name=variant]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (price) price.textContent = input.dataset.price;
+      if (tax) tax.textContent = input.dataset.tax;
+      if (original) original.textContent = input.dataset.original;
+      if (stock) stock.textContent = Number(input.dataset.stock) > 0 ? stock.dataset.inStock : stock.dataset.soldOut;
+    });
+  });
+  // Filters: sort links and checkboxes apply at once.
+  var filters = document.getElementById("filters");
+  if (filters) {
+    filters.querySelectorAll("input[type=checkbox], input[type=radio], select").forEach(function (el) {
+      el.addEventListener("change", function () { filters.submit(); });
+    });
+  }
+})();

@@ -1,0 +1,26 @@
+import pytest
+from django.core.cache import cache
+
+from marketplace import services
+
+DEMO_RATES = {"USD": "7.12", "EUR": "7.75", "JPY": "0.0472", "KRW": "0.00515", "AUD": "4.65", "GBP": "9.05"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media folder, eager Celery, fast hashing and an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rates(db):
+    """The settlement currencies' CNY rates used across the tests."""
+    for currency, rate in DEMO_RATES.items():
+        services.exchange_rate_set(currency=currency, rate=rate, source="tests")
+    return DEMO_RATES

@@ -1,0 +1,138 @@
+"""Factories for the catalog. Products are made through `services.product_create`, like a merchant
+would, so listing prices are derived the same way as in production."""
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from djmoney.money import Money
+
+from marketplace import services
+from marketplace.models import Brand, Category, Product, ProductImage, TaxCategory, User
+from merchants.models import Merchant, MerchantMember
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pass12345word")
+    role = User.Role.CONSUMER
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    role = User.Role.STAFF
+    is_staff = True
+
+
+class TaxCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaxCategory
+        django_get_or_create = ("code",)
+
+    code = "general"
+    name_zh = "一般商品"
+    name_en = "General goods"
+    vat_rate = Decimal("0.13")
+    consumption_tax_rate = Decimal("0")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name_zh = factory.Sequence(lambda n: f"分类{n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    name_zh = factory.Sequence(lambda n: f"品牌{n}")
+    country = "JP"
+    status = Brand.Status.APPROVED
+
+
+class MerchantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Merchant
+
+    slug = factory.Sequence(lambda n: f"store-{n}")
+    legal_name = factory.Sequence(lambda n: f"Overseas Trading {n} Ltd.")
+    name_en = factory.Sequence(lambda n: f"Store {n} Official")
+    name_zh = factory.Sequence(lambda n: f"海外旗舰店{n}")
+    country = "US"
+    registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    settlement_currency = "USD"
+    status = Merchant.Status.APPROVED
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class MerchantMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MerchantMember
+
+    user = factory.SubFactory(UserFactory, role=User.Role.MERCHANT)
+    merchant = factory.SubFactory(MerchantFactory)
+    role = MerchantMember.Role.OWNER
+
+
+class ProductFactory(factory.Factory):
+    """`ProductFactory(prices=["19.90", "29.90"])` makes one variant per price, in the merchant's
+    currency. Needs exchange rates (the `rates` fixture) for the CNY price."""
+
+    class Meta:
+        model = Product
+
+    merchant = factory.SubFactory(MerchantFactory)
+    brand = factory.SubFactory(BrandFactory)
+    category = factory.SubFactory(CategoryFactory)
+    tax_category = factory.SubFactory(TaxCategoryFactory)
+    origin_country = factory.LazyAttribute(lambda p: p.brand.country)
+    shipping_mode = Product.ShippingMode.DIRECT_MAIL
+    name_zh = factory.Sequence(lambda n: f"进口商品{n}")
+    name_en = factory.Sequence(lambda n: f"Imported product {n}")
+    description_zh = "原装进口。"
+    description_en = "Genuine import."
+    publish = True
+    is_featured = False
+    prices = ("10.00",)
+    stock = 50
+    images = 0
+    sku_prefix = factory.Sequence(lambda n: f"SKU{n:06d}")
+
+    @classmethod
+    def _create(cls, model_class, prices, stock, images, sku_prefix, **kwargs):
+        merchant = kwargs["merchant"]
+        variants = [
+            {
+                "sku": f"{sku_prefix}-{i}",
+                "name_zh": f"规格{i + 1}",
+                "name_en": f"Option {i + 1}",
+                "price": Money(price, merchant.settlement_currency),
+                "stock": stock,
+            }
+            for i, price in enumerate(prices)
+        ]
+        product = services.product_create(variants=variants, **kwargs)
+        for position in range(images):
+            ProductImage.objects.create(
+                product=product, image=f"products/test-{position}.jpg", position=position
+            )
+        return product
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("ProductFactory only creates (products are made by a service)")

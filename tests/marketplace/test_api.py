@@ -1,0 +1,64 @@
+import pytest
+
+from tests.factories import BrandFactory, CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_categories_brands_and_products_are_readable_by_anyone(client, rates):
+    beauty = CategoryFactory(slug="beauty")
+    CategoryFactory(slug="serum", parent=beauty)
+    BrandFactory(slug="pending-brand", status="pending")
+    product = ProductFactory(brand=BrandFactory(slug="biore", country="JP"), prices=["1580"])
+    product.merchant.settlement_currency = "USD"
+
+    categories = client.get("/api/v1/categories/").json()
+    assert {c["slug"]: c["parent"] for c in categories}["serum"] == beauty.pk
+
+    brands = client.get("/api/v1/brands/").json()["results"]
+    assert [b["slug"] for b in brands] == ["biore"]  # pending brands are not listed
+    assert client.get("/api/v1/brands/", {"country": "KR"}).json()["count"] == 0
+
+    listing = client.get("/api/v1/products/").json()
+    assert listing["count"] == 1
+    row = listing["results"][0]
+    assert row["price_cny"] == "11249.60"  # 1580 USD x 7.12
+    assert row["price"] == "1580.00" and row["price_currency"] == "USD"
+    assert row["brand"] == "biore" and row["origin_country"] == "JP"
+
+
+def test_product_detail_has_variants_in_cny_with_tax(client, rates):
+    product = ProductFactory(prices=["10.00", "20.00"], images=1)
+    detail = client.get(f"/api/v1/products/{product.pk}/").json()
+    assert [v["price_cny"] for v in detail["variants"]] == ["71.20", "142.40"]
+    assert [v["tax_cny"] for v in detail["variants"]] == ["6.48", "12.96"]  # 9.1%
+    assert detail["tax_rate"] == "0.0910"
+    assert detail["customs_mode"] == "9610"
+    assert detail["merchant"]["slug"] == product.merchant.slug
+    assert detail["images"][0]["image"].endswith("products/test-0.jpg")
+
+
+def test_hidden_products_are_404_in_the_api(client, rates):
+    product = ProductFactory(publish=False)
+    assert client.get(f"/api/v1/products/{product.pk}/").status_code == 404
+
+
+def test_the_catalog_api_is_read_only(client, rates):
+    response = client.post("/api/v1/products/", {"name_en": "x"}, content_type="application/json")
+    assert response.status_code in (401, 403, 405)
+
+
+def test_page_size_is_capped(client, rates):
+    for _ in range(3):
+        ProductFactory()
+    assert client.get("/api/v1/products/", {"page_size": 100000}).status_code == 200
+
+
+def test_openapi_schema_and_docs_are_served_from_this_machine(client, db):
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    body = schema.content.decode()
+    assert "/api/v1/products/" in body and "price_cny" in body
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower() and "https://" not in docs.split("<body")[0]
