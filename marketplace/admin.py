@@ -21,6 +21,16 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "is_staff", "is_active", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (("Marketplace", {"fields": ("role",)}),)
+    # Email is unique and required: ask for it when staff create an account.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "role", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
 
 @admin.register(Category)

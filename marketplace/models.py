@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
@@ -210,7 +211,8 @@ class Product(LocalizedFieldsMixin, models.Model):
     price = MoneyField(_("from price"), max_digits=14, decimal_places=2, null=True, blank=True)
     price_cny = models.DecimalField(_("from price (CNY)"), max_digits=14, decimal_places=2, null=True)
     sales_count = models.PositiveIntegerField(_("units sold"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so imports and the demo catalogue can keep a listing's date.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

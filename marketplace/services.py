@@ -44,21 +44,24 @@ def products_refresh_listing_prices(*, currency: str | None = None, product_ids:
 
     Run after a rate or variant price changes; also scheduled hourly as a safety net.
     """
-    rates = selectors.exchange_rates(use_cache=False)
     products = Product.objects.all()
     if currency:
         products = products.filter(merchant__settlement_currency=currency)
     if product_ids is not None:
         products = products.filter(pk__in=list(product_ids))
-    cheapest = {
-        row["product_id"]: Money(row["cheapest"], row["price_currency"])
-        for row in ProductVariant.objects.filter(product__in=products, is_active=True)
-        .values("product_id", "price_currency")
-        .annotate(cheapest=Min("price"))
-    }
     changed = []
     with transaction.atomic():
-        for product in products.only("id", "price", "price_currency", "price_cny").select_for_update():
+        # Lock first, then read variants and rates, so a price saved meanwhile is not overwritten.
+        locked = list(products.only("id", "price", "price_currency", "price_cny").select_for_update())
+        rates = selectors.exchange_rates(use_cache=False)
+        # Variants are priced in the merchant's settlement currency (product_create enforces it).
+        cheapest = {
+            row["product_id"]: Money(row["cheapest"], row["price_currency"])
+            for row in ProductVariant.objects.filter(product__in=products, is_active=True)
+            .values("product_id", "price_currency")
+            .annotate(cheapest=Min("price"))
+        }
+        for product in locked:
             new_price = cheapest.get(product.pk)
             new_cny = to_cny(new_price, rates) if new_price and str(new_price.currency) in rates else None
             if product.price != new_price or product.price_cny != new_cny:
@@ -123,7 +126,7 @@ def product_create(
             product=product,
             price=getattr(price, "amount", price),
             price_currency=merchant.settlement_currency,
-            position=position,
+            position=spec.pop("position", position),
             **spec,
         )
     products_refresh_listing_prices(product_ids=[product.pk])

@@ -64,9 +64,12 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     page = paginator.get_page(request.GET.get("page"))
     facet_source = product_filter.qs if product_filter.is_valid() else base
     brand_rows = selectors.facet_counts(facet_source, "brand__slug", limit=20)
-    brand_names = dict(
-        Brand.objects.filter(slug__in=[r["brand__slug"] for r in brand_rows]).values_list("slug", "name")
-    )
+    brand_names = {
+        brand.slug: brand.display_name
+        for brand in Brand.objects.filter(slug__in=[r["brand__slug"] for r in brand_rows]).only(
+            "slug", "name", "name_zh"
+        )
+    }
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -12,9 +12,9 @@
     });
   });
   // Variant choice updates the price, tax and stock shown.
-  var price = document.querySelector("[data-price]");
-  var tax = document.querySelector("[data-tax]");
-  var original = document.querySelector("[data-original]");
+  var price = document.querySelector("[data-show-price]");
+  var tax = document.querySelector("[data-show-tax]");
+  var original = document.querySelector("[data-show-original]");
   var stock = document.querySelector("[data-stock-label]");
   document.querySelectorAll("input[name=variant]").forEach(function (input) {
     input.addEventListener("change", function () {
@@ -24,6 +24,9 @@
       if (stock) stock.textContent = Number(input.dataset.stock) > 0 ? stock.dataset.inStock : stock.dataset.soldOut;
     });
   });
+  // Filters start folded on a phone so the results come first.
+  var panel = document.querySelector("[data-filters-panel]");
+  if (panel && window.matchMedia("(max-width: 899px)").matches) panel.removeAttribute("open");
   // Filters: sort links and checkboxes apply at once.
   var filters = document.getElementById("filters");
   if (filters) {

@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import call_command
+
+from marketplace.models import Brand, Category, Product, User
+from merchants.models import Merchant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_catalog_is_big_and_believable_and_seeding_twice_changes_nothing(capsys):
+    call_command("seed_demo", no_images=True, verbosity=0)
+    visible = Product.objects.filter(status="published", price_cny__isnull=False)
+    assert visible.count() >= 500
+    assert Category.objects.filter(parent=None).count() >= 8
+    assert Category.objects.exclude(parent=None).count() >= 16
+    approved = Brand.objects.filter(status="approved")
+    assert approved.count() >= 30
+    assert approved.values("country").distinct().count() >= 8
+    merchants = Merchant.objects.filter(status="approved")
+    assert merchants.count() >= 20
+    assert not merchants.filter(country="CN").exists()
+    assert merchants.values("settlement_currency").distinct().count() >= 6
+    assert set(User.objects.values_list("username", "role")) >= {
+        ("shopper", "consumer"),
+        ("merchant", "merchant"),
+        ("staff", "staff"),
+    }
+    assert User.objects.get(username="merchant").merchant is not None
+    assert (
+        visible.filter(shipping_mode="bonded").exists()
+        and visible.filter(shipping_mode="direct_mail").exists()
+    )
+    assert visible.filter(is_featured=True).exists()
+
+    count = Product.objects.count()
+    call_command("seed_demo", no_images=True)
+    assert "already seeded" in capsys.readouterr().out
+    assert Product.objects.count() == count
+
+
+def test_seed_size_is_a_parameter_and_reset_rebuilds(tmp_path):
+    call_command("seed_demo", products=2500, no_images=True, verbosity=0)  # the bulk path
+    assert Product.objects.filter(status="published", price_cny__isnull=False).count() == 2500
+    call_command("seed_demo", products=40, reset=True, verbosity=0)  # with images
+    assert Product.objects.count() == 40
+    product = Product.objects.prefetch_related("images").first()
+    cover = product.images.all()[0].image
+    assert cover.storage.exists(cover.name)
