@@ -45,14 +45,26 @@ class CategoryNode:
         return ids
 
 
+CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
+
+
 def category_tree() -> list[CategoryNode]:
-    """Top-level categories with their sub-categories, from one query."""
+    """Top-level categories with their sub-categories: one query, then cached until a category
+    changes (every page's menu reads it)."""
+    roots = cache.get(CATEGORY_TREE_CACHE_KEY)
+    if roots is not None:
+        return roots
     nodes = {c.pk: CategoryNode(c, []) for c in Category.objects.all()}
     roots = []
     for node in nodes.values():
         parent = node.category.parent_id
         (nodes[parent].children if parent in nodes else roots).append(node)
+    cache.set(CATEGORY_TREE_CACHE_KEY, roots, timeout=None)
     return roots
+
+
+def category_tree_invalidate(**kwargs) -> None:
+    cache.delete(CATEGORY_TREE_CACHE_KEY)
 
 
 def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None:

@@ -123,3 +123,13 @@ def test_cover_image_falls_back_to_a_placeholder(client, rates):
     product = ProductFactory(images=0)
     assert ProductImage.objects.filter(product=product).count() == 0
     assert "img-placeholder" in page(client, "/products/")
+
+
+def test_a_renamed_or_new_category_shows_in_the_menu_at_once(client, product):
+    assert "防晒" in page(client, "/")
+    sunscreen = product.category
+    sunscreen.name_zh = "防晒霜"
+    sunscreen.save()
+    CategoryFactory(slug="pets", name_zh="宠物用品", name_en="Pets")
+    html = page(client, "/")
+    assert "防晒霜" in html and "宠物用品" in html
