@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .errors import DomainError
@@ -59,15 +61,23 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     reprices that currency's listings."""
 
     list_display = ("currency", "rate", "updated_at")
-    readonly_fields = ("updated_at",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rate belongs to its currency; set another currency's rate on its own row.
+        return ("currency", "updated_at") if obj else ("updated_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # products priced in that currency would have no price
 
     def save_model(self, request, obj, form, change):
         try:
-            services.exchange_rate_set(
+            saved = services.exchange_rate_set(
                 currency=obj.currency, rate=obj.rate, changed_by=request.user, source="staff console"
             )
         except DomainError as exc:
             messages.error(request, str(exc))
+            return
+        obj.pk, obj.rate, obj.updated_at = saved.pk, saved.rate, saved.updated_at
 
 
 @admin.register(ExchangeRateChange)
@@ -85,8 +95,52 @@ class ExchangeRateChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class ProductAdminForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        # Not the listing price or sales count: derived, and kept by the services.
+        fields = [
+            "merchant", "brand", "category", "tax_category", "origin_country", "shipping_mode",
+            "name_zh", "name_en", "description_zh", "description_en", "status", "is_featured",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(key) for key in ("merchant", "brand", "tax_category")):
+            try:
+                services.product_check_listable(
+                    merchant=data["merchant"],
+                    brand=data["brand"],
+                    tax_category=data["tax_category"],
+                    publish=data.get("status") == Product.Status.PUBLISHED,
+                )
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class ProductVariantFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        merchant = self.instance.merchant if self.instance.merchant_id else None
+        for form in self.forms:
+            price = getattr(form, "cleaned_data", {}).get("price")
+            if (
+                merchant
+                and price is not None
+                and not form.cleaned_data.get("DELETE")
+                and str(price.currency) != merchant.settlement_currency
+            ):
+                form.add_error(
+                    "price",
+                    _("Prices must be in the merchant's settlement currency (%(currency)s).")
+                    % {"currency": merchant.settlement_currency},
+                )
+
+
 class ProductVariantInline(admin.TabularInline):
     model = ProductVariant
+    formset = ProductVariantFormSet
     extra = 0
 
 
@@ -97,6 +151,9 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    """Staff edits obey the same listing rules as merchants (`services.product_check_listable`)."""
+
+    form = ProductAdminForm
     list_display = (
         "id",
         "name_zh",

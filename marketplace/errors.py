@@ -1,5 +1,6 @@
 """Domain errors of the platform core. Each has a stable `code` and a message a person understands;
-pages show the message, the API answers 400 with both (see `api.domain_exception_handler`)."""
+pages show the message (`middleware.DomainErrorMiddleware`), the API answers with both
+(`exception_handlers.domain_exception_handler`)."""
 
 from django.utils.translation import gettext_lazy as _
 

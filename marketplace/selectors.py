@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from merchants.models import Merchant
@@ -59,12 +60,13 @@ def category_tree() -> list[CategoryNode]:
     for node in nodes.values():
         parent = node.category.parent_id
         (nodes[parent].children if parent in nodes else roots).append(node)
-    cache.set(CATEGORY_TREE_CACHE_KEY, roots, timeout=None)
+    cache.set(CATEGORY_TREE_CACHE_KEY, roots, timeout=600)
     return roots
 
 
 def category_tree_invalidate(**kwargs) -> None:
-    cache.delete(CATEGORY_TREE_CACHE_KEY)
+    # After commit: a request racing the change must not cache the old tree again.
+    transaction.on_commit(lambda: cache.delete(CATEGORY_TREE_CACHE_KEY))
 
 
 def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None:
@@ -82,11 +84,13 @@ def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None
 
 
 def products_visible() -> QuerySet[Product]:
-    """Products a shopper may see: published, by an open store, under an approved brand."""
+    """Products a shopper may see: published, by an open store, under an approved brand, of goods on
+    the cross-border positive list, with a price."""
     return Product.objects.filter(
         status=Product.Status.PUBLISHED,
         merchant__status=Merchant.Status.APPROVED,
         brand__status=Brand.Status.APPROVED,
+        tax_category__permitted=True,
         price_cny__isnull=False,
     )
 
@@ -139,6 +143,7 @@ def _visible_filter(prefix: str) -> Q:
         **{
             f"{prefix}status": Product.Status.PUBLISHED,
             f"{prefix}merchant__status": Merchant.Status.APPROVED,
+            f"{prefix}tax_category__permitted": True,
             f"{prefix}price_cny__isnull": False,
         }
     )

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
 from . import selectors
@@ -39,36 +40,69 @@ def exchange_rate_set(*, currency: str, rate, changed_by=None, source: str = "")
     return current
 
 
+REFRESH_BATCH = 1000
+
+
 def products_refresh_listing_prices(*, currency: str | None = None, product_ids: Iterable[int] | None = None):
     """Recompute `Product.price` and `price_cny` from the cheapest active variant and current rates.
 
-    Run after a rate or variant price changes; also scheduled hourly as a safety net.
+    Runs after a rate or a variant price changes, and hourly as a safety net. Works in batches of
+    products in primary-key order, each in its own short transaction, so it never holds the whole
+    catalogue locked. Returns the number of products whose listing price changed.
     """
-    products = Product.objects.all()
+    products = Product.objects.order_by("pk")
     if currency:
         products = products.filter(merchant__settlement_currency=currency)
     if product_ids is not None:
         products = products.filter(pk__in=list(product_ids))
-    changed = []
-    with transaction.atomic():
-        # Lock first, then read variants and rates, so a price saved meanwhile is not overwritten.
-        locked = list(products.only("id", "price", "price_currency", "price_cny").select_for_update())
-        rates = selectors.exchange_rates(use_cache=False)
-        # Variants are priced in the merchant's settlement currency (product_create enforces it).
-        cheapest = {
-            row["product_id"]: Money(row["cheapest"], row["price_currency"])
-            for row in ProductVariant.objects.filter(product__in=products, is_active=True)
-            .values("product_id", "price_currency")
-            .annotate(cheapest=Min("price"))
-        }
-        for product in locked:
-            new_price = cheapest.get(product.pk)
-            new_cny = to_cny(new_price, rates) if new_price and str(new_price.currency) in rates else None
-            if product.price != new_price or product.price_cny != new_cny:
-                product.price, product.price_cny = new_price, new_cny
-                changed.append(product)
-        Product.objects.bulk_update(changed, ["price", "price_currency", "price_cny"], batch_size=1000)
-    return len(changed)
+    changed_count, after = 0, 0
+    while True:
+        with transaction.atomic():
+            # Lock first, then read variants and rates, so a price saved meanwhile is not overwritten.
+            batch = list(
+                products.filter(pk__gt=after)
+                .select_related("merchant")
+                .only("id", "price", "price_currency", "price_cny", "merchant__settlement_currency")
+                .select_for_update(of=("self",))[:REFRESH_BATCH]
+            )
+            if not batch:
+                return changed_count
+            after = batch[-1].pk
+            rates = selectors.exchange_rates(use_cache=False)
+            cheapest = dict(
+                ProductVariant.objects.filter(product__in=[p.pk for p in batch], is_active=True)
+                .values("product_id")
+                .annotate(cheapest=Min("price"))
+                .values_list("product_id", "cheapest")
+            )
+            changed = []
+            for product in batch:
+                # Variants are priced in the merchant's settlement currency (see product_check_listable).
+                currency_code = product.merchant.settlement_currency
+                amount = cheapest.get(product.pk)
+                new_price = Money(amount, currency_code) if amount is not None else None
+                new_cny = (
+                    to_cny(new_price, rates) if new_price is not None and currency_code in rates else None
+                )
+                if product.price != new_price or product.price_cny != new_cny:
+                    product.price, product.price_cny = new_price, new_cny
+                    changed.append(product)
+            Product.objects.bulk_update(changed, ["price", "price_currency", "price_cny"])
+            changed_count += len(changed)
+
+
+def product_check_listable(
+    *, merchant, brand: Brand, tax_category, publish: bool, variant_currencies=()
+) -> None:
+    """The rules every listing obeys, whoever writes it (merchant, import, staff console)."""
+    if brand.status != Brand.Status.APPROVED:
+        raise ProductNotAllowed(_("the brand is not approved"))
+    if publish and not merchant.is_open:
+        raise ProductNotAllowed(_("the store is not open"))
+    if not tax_category.permitted:
+        raise ProductNotAllowed(_("these goods are not on the cross-border import positive list"))
+    if any(str(currency) != merchant.settlement_currency for currency in variant_currencies):
+        raise ProductNotAllowed(_("prices must be in the merchant's settlement currency"))
 
 
 @transaction.atomic
@@ -94,15 +128,16 @@ def product_create(
     approved brand, a category on the positive list and at least one variant.
     """
     if not (name_zh or name_en):
-        raise ProductNotAllowed("a name in Chinese or English is required")
+        raise ProductNotAllowed(_("a name in Chinese or English is required"))
     if not variants:
-        raise ProductNotAllowed("at least one variant is required")
-    if brand.status != Brand.Status.APPROVED:
-        raise ProductNotAllowed("the brand is not approved")
-    if publish and not merchant.is_open:
-        raise ProductNotAllowed("the store is not open")
-    if not tax_category.permitted:
-        raise ProductNotAllowed("these goods are not on the cross-border import positive list")
+        raise ProductNotAllowed(_("at least one variant is required"))
+    product_check_listable(
+        merchant=merchant,
+        brand=brand,
+        tax_category=tax_category,
+        publish=publish,
+        variant_currencies=[getattr(v["price"], "currency", merchant.settlement_currency) for v in variants],
+    )
     product = Product.objects.create(
         merchant=merchant,
         brand=brand,
@@ -120,8 +155,6 @@ def product_create(
     for position, spec in enumerate(variants):
         spec = dict(spec)
         price = spec.pop("price")
-        if str(getattr(price, "currency", merchant.settlement_currency)) != merchant.settlement_currency:
-            raise ProductNotAllowed("prices must be in the merchant's settlement currency")
         ProductVariant.objects.create(
             product=product,
             price=getattr(price, "amount", price),

@@ -6,6 +6,8 @@ the Stripe keys) switch to the real services. `marketplace.settings_production` 
 that `manage.py check --deploy` asks for.
 """
 
+import contextlib
+import hashlib
 from pathlib import Path
 
 import environ
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "marketplace.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -95,6 +98,12 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Cache keys are scoped to the database, so switching DATABASE_URL, or flushing and reseeding, never
+# serves another catalogue's cached entries.
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(
+    f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode()
+).hexdigest()[:12]
 
 AUTH_USER_MODEL = "marketplace.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,6 +159,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "PAGE_SIZE": 24,
+    "EXCEPTION_HANDLER": "marketplace.exception_handlers.domain_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Global Mall API",
@@ -178,7 +188,8 @@ else:
         "control_folder": str(CELERY_DIR / "control"),
     }
     for _folder in ("queue", "control"):
-        (CELERY_DIR / _folder).mkdir(parents=True, exist_ok=True)  # must exist before the first .delay()
+        with contextlib.suppress(OSError):  # must exist before the first .delay(); read-only: no tasks
+            (CELERY_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -125,11 +125,14 @@ def test_cover_image_falls_back_to_a_placeholder(client, rates):
     assert "img-placeholder" in page(client, "/products/")
 
 
-def test_a_renamed_or_new_category_shows_in_the_menu_at_once(client, product):
+def test_a_renamed_or_new_category_shows_in_the_menu_at_once(
+    client, product, django_capture_on_commit_callbacks
+):
     assert "防晒" in page(client, "/")
-    sunscreen = product.category
-    sunscreen.name_zh = "防晒霜"
-    sunscreen.save()
-    CategoryFactory(slug="pets", name_zh="宠物用品", name_en="Pets")
+    with django_capture_on_commit_callbacks(execute=True):
+        sunscreen = product.category
+        sunscreen.name_zh = "防晒霜"
+        sunscreen.save()
+        CategoryFactory(slug="pets", name_zh="宠物用品", name_en="Pets")
     html = page(client, "/")
     assert "防晒霜" in html and "宠物用品" in html
