@@ -1,13 +1,14 @@
 """One filter set for the storefront listing and the product API, so both answer the same way."""
 
 import django_filters
+from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Brand, Product
+from .models import Brand, Category, Product
 from .selectors import category_with_descendant_ids
 
 SORT_CHOICES = [
@@ -31,16 +32,29 @@ class BrandSlugFilter(django_filters.ModelMultipleChoiceFilter):
     """One or more brand slugs (`?brand=shiseido&brand=kao`)."""
 
 
+class CountryCodeField(forms.MultipleChoiceField):
+    """ISO country codes in any case (`jp` and `JP`)."""
+
+    def to_python(self, value):
+        return [code.upper() for code in super().to_python(value)]
+
+
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    field_class = CountryCodeField
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Keyword"))
-    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), to_field_name="slug", method="filter_category", label=_("Category")
+    )
     brand = BrandSlugFilter(
         field_name="brand__slug",
         to_field_name="slug",
         queryset=Brand.objects.filter(status=Brand.Status.APPROVED),
         label=_("Brand"),
     )
-    country = django_filters.MultipleChoiceFilter(
+    country = CountryFilter(
         field_name="origin_country", choices=lambda: list(countries), label=_("Country of origin")
     )
     merchant = django_filters.CharFilter(field_name="merchant__slug", label=_("Store"))
@@ -74,10 +88,8 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.annotate(relevance=score)
 
     def filter_category(self, queryset, name, value):
-        found = category_with_descendant_ids(value)
-        if not found:
-            return queryset.none()
-        return queryset.filter(category_id__in=found[1])
+        found = category_with_descendant_ids(value.slug)
+        return queryset.filter(category_id__in=found[1] if found else [value.pk])
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied in `qs`, after every filter (relevance needs the search annotation)

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from merchants.models import Merchant
 
 from .models import Brand, Category, ExchangeRate, Product, ProductImage, ProductVariant
+from .money import tax_for, to_cny
 
 RATES_CACHE_KEY = "catalog:exchange-rates:v1"
 
@@ -114,6 +115,18 @@ def product_detail(pk: int) -> Product | None:
     )
 
 
+def product_variants_priced(product: Product) -> list[ProductVariant]:
+    """The product's active variants (prefetched), each with `price_cny` and `tax_cny` set: what the
+    product page and the product API show."""
+    rates = exchange_rates()
+    tax_rate = product.tax_category.effective_rate
+    variants = list(product.variants.all())
+    for variant in variants:
+        variant.price_cny = to_cny(variant.price, rates)
+        variant.tax_cny = tax_for(variant.price_cny, tax_rate)
+    return variants
+
+
 def brands_approved() -> QuerySet[Brand]:
     return Brand.objects.filter(status=Brand.Status.APPROVED)
 
@@ -153,7 +166,18 @@ def featured_products(limit: int = 12) -> QuerySet[Product]:
     return product_cards(products_visible().filter(is_featured=True).order_by("-sales_count", "-id"))[:limit]
 
 
-def facet_counts(queryset: QuerySet[Product], field: str, limit: int = 30) -> list[dict]:
+def brand_facets(queryset: QuerySet[Product], limit: int = 20) -> list[dict]:
+    """Brands in a listing with their product counts and display names."""
+    rows = facet_counts(queryset, "brand__slug", limit)
+    brands = {b.slug: b for b in Brand.objects.filter(slug__in=[r["brand__slug"] for r in rows])}
+    return [
+        dict(row, name=brands[row["brand__slug"]].display_name)
+        for row in rows
+        if row["brand__slug"] in brands
+    ]
+
+
+def facet_counts(queryset: QuerySet[Product], field: str, limit: int = 20) -> list[dict]:
     """Value counts of one field over a filtered listing (brands, countries...)."""
     return list(
         queryset.order_by()

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from . import selectors
 from .models import Brand, Category, Product, ProductImage, ProductVariant
-from .money import tax_for, to_cny
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -62,7 +61,9 @@ class ProductListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_cover_image(self, product):
-        images = getattr(product, "cover_images", [])
+        images = getattr(product, "cover_images", None)
+        if images is None:  # the detail view prefetches every image, not just covers
+            images = list(product.images.all())[:1]
         if not images:
             return None
         request = self.context.get("request")
@@ -77,10 +78,12 @@ class ProductImageSerializer(serializers.ModelSerializer):
 
 
 class ProductVariantSerializer(serializers.ModelSerializer):
+    """A variant from `selectors.product_variants_priced`, with its CNY price and tax estimate."""
+
     name = serializers.CharField(read_only=True)
     price = MoneyField(max_digits=14, decimal_places=2, read_only=True)
-    price_cny = serializers.SerializerMethodField()
-    tax_cny = serializers.SerializerMethodField()
+    price_cny = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    tax_cny = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
         model = ProductVariant
@@ -98,17 +101,6 @@ class ProductVariantSerializer(serializers.ModelSerializer):
             "stock",
             "weight_grams",
         ]
-
-    def _price_cny(self, variant) -> Decimal:
-        return to_cny(variant.price, self.context["rates"])
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_price_cny(self, variant):
-        return str(self._price_cny(variant))  # a string, like every other amount in the API
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_tax_cny(self, variant):
-        return str(tax_for(self._price_cny(variant), variant.product.tax_category.effective_rate))
 
 
 class ProductDetailSerializer(ProductListSerializer):
@@ -138,5 +130,4 @@ class ProductDetailSerializer(ProductListSerializer):
 
     @extend_schema_field(ProductVariantSerializer(many=True))
     def get_variants(self, product):
-        context = dict(self.context, rates=selectors.exchange_rates())
-        return ProductVariantSerializer(product.variants.all(), many=True, context=context).data
+        return ProductVariantSerializer(selectors.product_variants_priced(product), many=True).data

@@ -16,8 +16,7 @@ from django_countries.fields import Country
 from . import selectors
 from .filters import SORT_CHOICES, ProductFilter
 from .forms import SignupForm
-from .models import Brand, Product
-from .money import tax_for, to_cny
+from .models import Product
 
 
 def home(request):
@@ -53,7 +52,9 @@ def _page_size(request) -> int:
 def render_product_listing(request, template, *, base=None, fixed=None, extra=None):
     """A product listing: keyword, filters, sort and pages over `base`, with brand and country facets.
 
-    `fixed` holds filters the URL pins (a category, brand or country page), merged into the query.
+    `fixed` holds filters the URL pins (a category page), merged into the query. Each facet counts
+    the products matching every other filter, so a shopper can still tick a second brand or country.
+    Filter values that do not validate are ignored, and the page says which.
     """
     data = request.GET.copy()
     for key, value in (fixed or {}).items():
@@ -63,38 +64,46 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     results = product_filter.qs
     paginator = Paginator(selectors.product_cards(results), _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
-    facet_source = product_filter.qs if product_filter.is_valid() else base
-    brand_rows = selectors.facet_counts(facet_source, "brand__slug", limit=20)
-    brand_names = {
-        brand.slug: brand.display_name
-        for brand in Brand.objects.filter(slug__in=[r["brand__slug"] for r in brand_rows]).only(
-            "slug", "name", "name_zh"
-        )
-    }
-    query = request.GET.copy()
-    query.pop("page", None)
+    valid = product_filter.form.cleaned_data
     context = {
         "filter": product_filter,
+        "filter_errors": [
+            f"{product_filter.form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in product_filter.errors.items()
+        ],
         "page": page,
         "products": page.object_list,
         "sort_choices": SORT_CHOICES,
-        "current_sort": data.get("sort") or ("relevance" if data.get("q") else "sales"),
-        "brand_facets": [
-            dict(r, name=brand_names.get(r["brand__slug"], r["brand__slug"])) for r in brand_rows
-        ],
+        "current_sort": valid.get("sort") or ("relevance" if valid.get("q") else "sales"),
+        "brand_facets": selectors.brand_facets(_facet_source(data, base, request, "brand")),
         "country_facets": [
-            dict(r, country=Country(r["origin_country"]))
-            for r in selectors.facet_counts(facet_source, "origin_country", limit=20)
+            dict(row, country=Country(row["origin_country"]))
+            for row in selectors.facet_counts(_facet_source(data, base, request, "country"), "origin_country")
         ],
-        "selected_brands": request.GET.getlist("brand"),
-        "selected_countries": request.GET.getlist("country"),
-        "query_string": query.urlencode(),
+        "selected_brands": [brand.slug for brand in valid.get("brand") or []],
+        "selected_countries": valid.get("country") or [],
+        "query_string": _query_without_page(request),
         "page_sizes": settings.CATALOG_PAGE_SIZES,
         "shipping_modes": Product.ShippingMode.choices,
         "q": request.GET.get("q", ""),
     }
     context.update(extra or {})
     return render(request, template, context)
+
+
+def _facet_source(data, base, request, dimension):
+    """The listing as filtered by everything except `dimension`."""
+    if dimension not in data:
+        return ProductFilter(data, queryset=base, request=request).qs
+    others = data.copy()
+    others.pop(dimension)
+    return ProductFilter(others, queryset=base, request=request).qs
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def product_list(request):
@@ -150,12 +159,8 @@ def product_detail(request, pk):
     product = selectors.product_detail(pk)
     if product is None:
         raise Http404(_("This product is not available."))
-    rates = selectors.exchange_rates()
+    variants = selectors.product_variants_priced(product)
     rate = product.tax_category.effective_rate
-    variants = []
-    for variant in product.variants.all():
-        price_cny = to_cny(variant.price, rates)
-        variants.append({"variant": variant, "price_cny": price_cny, "tax_cny": tax_for(price_cny, rate)})
     return render(
         request,
         "marketplace/product_detail.html",
@@ -184,7 +189,7 @@ def signup(request):
 def _safe_next(request) -> str:
     """The `next` page after sign-up, only when it is on this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

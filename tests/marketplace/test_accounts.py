@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -64,3 +65,29 @@ def test_password_reset_by_email(client):
 def test_password_reset_for_an_unknown_email_reveals_nothing(client):
     response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/products/?sort=newest", "/products/?sort=newest"),
+        ("https://evil.example/phish", "/"),
+        ("//evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("cart", "/"),
+    ],
+)
+def test_sign_up_returns_only_to_pages_of_this_site(client, next_url, expected):
+    form = client.get("/accounts/signup/", {"next": next_url}).content.decode()
+    assert 'name="next"' in form
+    response = client.post(
+        "/accounts/signup/?" + urlencode({"next": next_url}),
+        {
+            "username": "liu",
+            "email": "liu@example.com",
+            "password1": "s3cure-pass-99",
+            "password2": "s3cure-pass-99",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected

@@ -9,8 +9,7 @@ def test_categories_brands_and_products_are_readable_by_anyone(client, rates):
     beauty = CategoryFactory(slug="beauty")
     CategoryFactory(slug="serum", parent=beauty)
     BrandFactory(slug="pending-brand", status="pending")
-    product = ProductFactory(brand=BrandFactory(slug="biore", country="JP"), prices=["1580"])
-    product.merchant.settlement_currency = "USD"
+    ProductFactory(brand=BrandFactory(slug="biore", country="JP"), prices=["1580"])  # a USD store
 
     categories = client.get("/api/v1/categories/").json()
     assert {c["slug"]: c["parent"] for c in categories}["serum"] == beauty.pk
@@ -48,10 +47,42 @@ def test_the_catalog_api_is_read_only(client, rates):
     assert response.status_code in (401, 403, 405)
 
 
-def test_page_size_is_capped(client, rates):
+def test_page_size_is_capped(client, rates, monkeypatch):
+    from marketplace.pagination import StandardPagination
+
+    monkeypatch.setattr(StandardPagination, "max_page_size", 2)
     for _ in range(3):
         ProductFactory()
-    assert client.get("/api/v1/products/", {"page_size": 100000}).status_code == 200
+    response = client.get("/api/v1/products/", {"page_size": 100000})
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
+
+
+def test_detail_has_the_cover_image(client, rates):
+    product = ProductFactory(images=3)
+    assert client.get(f"/api/v1/products/{product.pk}/").json()["cover_image"].endswith("products/test-0.jpg")
+
+
+def test_unknown_category_is_refused_and_country_codes_take_any_case(client, rates):
+    ProductFactory(brand=BrandFactory(country="JP"))
+    response = client.get("/api/v1/products/", {"category": "nope"})
+    assert response.status_code == 400 and "category" in response.json()
+    assert client.get("/api/v1/products/", {"country": "jp"}).json()["count"] == 1
+    assert client.get("/api/v1/products/", {"country": "KR"}).json()["count"] == 0
+
+
+def test_a_price_without_exchange_rate_is_a_clear_400_not_a_500(client, rates):
+    from django.core.cache import cache
+
+    from marketplace.models import ExchangeRate
+
+    product = ProductFactory(prices=["10"])
+    ExchangeRate.objects.filter(currency="USD").delete()
+    cache.clear()
+    api = client.get(f"/api/v1/products/{product.pk}/")
+    assert api.status_code == 400
+    assert api.json()["code"] == "exchange_rate_missing" and "USD" in api.json()["detail"]
+    page = client.get(product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400 and "USD" in page.content.decode()
 
 
 def test_openapi_schema_and_docs_are_served_from_this_machine(client, db):

@@ -130,11 +130,15 @@ def test_sorting(client, catalog):
 
 
 def test_bad_filter_values_are_ignored_on_pages_and_refused_by_the_api(client, catalog):
+    client.cookies["django_language"] = "en"
     response = client.get("/products/", {"price_min": "cheap", "sort": "random", "brand": "nope"})
     assert response.status_code == 200
-    assert (
-        "Some filters were not understood" in response.content.decode() or response.context["filter"].errors
-    )
+    html = response.content.decode()
+    assert "Some filters were not understood" in html
+    assert "Min price: Enter a number." in html
+    assert response.context["current_sort"] == "sales"  # the bad sort is not carried into the links
+    assert 'value="random"' not in html
+    assert len(response.context["products"]) == 3  # the bad values are ignored, the rest still applies
     api = client.get("/api/v1/products/", {"price_min": "cheap"})
     assert api.status_code == 400
     assert "price_min" in api.json()
@@ -152,3 +156,26 @@ def test_paging(client, rates):
     assert client.get("/products/", {"page": 99}).status_code == 200  # last page, not an error
     api = client.get("/api/v1/products/", {"page_size": 10, "page": 3}).json()
     assert (api["count"], len(api["results"])) == (30, 10)
+
+
+def test_facets_keep_other_choices_and_count_with_the_other_filters(client, catalog):
+    response = client.get("/products/", {"brand": "a2"})
+    brand_slugs = {row["brand__slug"] for row in response.context["brand_facets"]}
+    assert brand_slugs == {"a2", "shiseido"}  # a second brand can still be ticked
+    countries = {row["origin_country"]: row["product_count"] for row in response.context["country_facets"]}
+    assert countries == {"AU": 1}  # countries among a2's products
+    response = client.get("/products/", {"country": "jp", "price_min": "oops"})
+    assert names(response) == {"Shiseido Ultimune Concentrate 50ml", "Shiseido Benefiance Cream"}
+    assert {row["brand__slug"]: row["product_count"] for row in response.context["brand_facets"]} == {
+        "shiseido": 2
+    }
+    assert response.context["selected_countries"] == ["JP"]
+
+
+def test_goods_taken_off_the_positive_list_disappear(client, catalog):
+    from marketplace.models import TaxCategory
+
+    TaxCategory.objects.update(permitted=False)
+    assert names(client.get("/products/")) == set()
+    assert client.get(catalog["milk"].get_absolute_url()).status_code == 404
+    assert client.get("/api/v1/products/").json()["count"] == 0
