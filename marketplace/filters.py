@@ -8,7 +8,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Brand, Category, Product
+from .models import Brand, Product
 from .selectors import category_with_descendant_ids
 
 SORT_CHOICES = [
@@ -43,11 +43,23 @@ class CountryFilter(django_filters.MultipleChoiceFilter):
     field_class = CountryCodeField
 
 
+class CategorySlugField(forms.CharField):
+    """A category slug, checked against the cached category tree (no query)."""
+
+    def clean(self, value):
+        slug = super().clean(value)
+        if slug and category_with_descendant_ids(slug) is None:
+            raise forms.ValidationError(_("There is no category “%(slug)s”."), params={"slug": slug})
+        return slug
+
+
+class CategoryFilter(django_filters.CharFilter):
+    field_class = CategorySlugField
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Keyword"))
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", method="filter_category", label=_("Category")
-    )
+    category = CategoryFilter(method="filter_category", label=_("Category"))
     brand = BrandSlugFilter(
         field_name="brand__slug",
         to_field_name="slug",
@@ -88,8 +100,7 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.annotate(relevance=score)
 
     def filter_category(self, queryset, name, value):
-        found = category_with_descendant_ids(value.slug)
-        return queryset.filter(category_id__in=found[1] if found else [value.pk])
+        return queryset.filter(category_id__in=category_with_descendant_ids(value)[1])
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied in `qs`, after every filter (relevance needs the search annotation)

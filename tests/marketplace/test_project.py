@@ -90,3 +90,11 @@ def test_celery_runs_scheduled_jobs_without_redis_on_the_filesystem_transport():
     )
     celery_app.loader.import_default_modules()
     assert "marketplace.tasks.catalog_refresh_listing_prices" in celery_app.tasks
+
+
+def test_every_interface_string_has_a_chinese_translation():
+    import polib
+
+    catalog = polib.pofile(str(ROOT / "marketplace" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    missing = [entry.msgid for entry in catalog.untranslated_entries() + catalog.fuzzy_entries()]
+    assert not missing, f"translate these in django.po: {missing}"

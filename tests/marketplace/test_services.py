@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from djmoney.money import Money
 
 from marketplace import selectors, services
@@ -17,6 +18,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error messages are checked in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_listing_price_is_the_cheapest_active_variant_in_cny(rates):
