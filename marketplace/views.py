@@ -75,10 +75,12 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
         "products": page.object_list,
         "sort_choices": SORT_CHOICES,
         "current_sort": valid.get("sort") or ("relevance" if valid.get("q") else "sales"),
-        "brand_facets": selectors.brand_facets(_facet_source(data, base, request, "brand")),
+        "brand_facets": selectors.brand_facets(_facet_source(data, base, request, "brand", results)),
         "country_facets": [
             dict(row, country=Country(row["origin_country"]))
-            for row in selectors.facet_counts(_facet_source(data, base, request, "country"), "origin_country")
+            for row in selectors.facet_counts(
+                _facet_source(data, base, request, "country", results), "origin_country"
+            )
         ],
         "selected_brands": [brand.slug for brand in valid.get("brand") or []],
         "selected_countries": valid.get("country") or [],
@@ -91,10 +93,10 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     return render(request, template, context)
 
 
-def _facet_source(data, base, request, dimension):
-    """The listing as filtered by everything except `dimension`."""
+def _facet_source(data, base, request, dimension, results):
+    """The listing as filtered by everything except `dimension` (`results` when it is not filtered)."""
     if dimension not in data:
-        return ProductFilter(data, queryset=base, request=request).qs
+        return results
     others = data.copy()
     others.pop(dimension)
     return ProductFilter(others, queryset=base, request=request).qs
