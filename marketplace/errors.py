@@ -33,6 +33,14 @@ class InvalidExchangeRate(DomainError):
     message = _("An exchange rate must be a positive number.")
 
 
+class UnknownCurrency(DomainError):
+    code = "unknown_currency"
+    message = _("%(currency)s is not a settlement currency of the platform.")
+
+    def __init__(self, currency):
+        super().__init__(currency=currency)
+
+
 class ProductNotAllowed(DomainError):
     code = "product_not_allowed"
     message = _("This product cannot be listed: %(reason)s")

@@ -4,20 +4,24 @@ an event record where the change matters to money (exchange rates)."""
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
 from . import selectors
-from .errors import InvalidExchangeRate, ProductNotAllowed
+from .errors import InvalidExchangeRate, ProductNotAllowed, UnknownCurrency
 from .models import Brand, ExchangeRate, ExchangeRateChange, Product, ProductVariant
 from .money import to_cny
 
 
 @transaction.atomic
 def exchange_rate_set(*, currency: str, rate, changed_by=None, source: str = "") -> ExchangeRate:
-    """Set the CNY rate of a settlement currency and reprice that currency's listings."""
+    """Set the CNY rate of a settlement currency and reprice that currency's listings (together, in
+    one transaction, so no page ever pairs the new rate with old listing prices)."""
+    if currency not in settings.SETTLEMENT_CURRENCIES:
+        raise UnknownCurrency(currency)
     try:
         rate = Decimal(str(rate))
     except (InvalidOperation, ValueError) as exc:

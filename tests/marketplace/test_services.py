@@ -5,7 +5,7 @@ from django.utils import translation
 from djmoney.money import Money
 
 from marketplace import selectors, services
-from marketplace.errors import InvalidExchangeRate, ProductNotAllowed
+from marketplace.errors import InvalidExchangeRate, ProductNotAllowed, UnknownCurrency
 from marketplace.models import Brand, ExchangeRateChange, Product, ProductVariant
 from marketplace.tasks import catalog_refresh_listing_prices
 from tests.factories import (
@@ -59,6 +59,13 @@ def test_setting_the_same_rate_records_nothing(rates):
     before = ExchangeRateChange.objects.count()
     services.exchange_rate_set(currency="USD", rate="7.12")
     assert ExchangeRateChange.objects.count() == before
+
+
+def test_only_settlement_currencies_have_rates(db):
+    with pytest.raises(UnknownCurrency, match="XYZ"):
+        services.exchange_rate_set(currency="XYZ", rate="1")
+    with pytest.raises(UnknownCurrency):
+        services.exchange_rate_set(currency="CNY", rate="1")
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "abc", "NaN", "Infinity"])
