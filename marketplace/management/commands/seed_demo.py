@@ -360,16 +360,7 @@ class _Seeder:
         created, images = [], []
         for number, spec in enumerate(self._plan(count), start=1):
             product = services.product_create(
-                merchant=spec["merchant"],
-                brand=spec["brand"],
-                category=spec["category"],
-                tax_category=spec["tax_category"],
-                origin_country=spec["origin_country"],
-                shipping_mode=spec["shipping_mode"],
-                name_zh=spec["name_zh"],
-                name_en=spec["name_en"],
-                description_zh=spec["description_zh"],
-                description_en=spec["description_en"],
+                **_listing_fields(spec),
                 variants=[
                     {**v, "price": Money(v["price"], spec["merchant"].settlement_currency)}
                     for v in spec["variants"]
@@ -404,16 +395,7 @@ class _Seeder:
             batch = [next(plan) for _ in range(min(BATCH_SIZE, count - done))]
             products = [
                 Product(
-                    merchant=spec["merchant"],
-                    brand=spec["brand"],
-                    category=spec["category"],
-                    tax_category=spec["tax_category"],
-                    origin_country=spec["origin_country"],
-                    shipping_mode=spec["shipping_mode"],
-                    name_zh=spec["name_zh"],
-                    name_en=spec["name_en"],
-                    description_zh=spec["description_zh"],
-                    description_en=spec["description_en"],
+                    **_listing_fields(spec),
                     status=Product.Status.PUBLISHED,
                     is_featured=spec["is_featured"],
                     sales_count=spec["sales_count"],
@@ -524,6 +506,17 @@ class _Seeder:
                 f"({len(self._image_names)} files)",
             ]
         )
+
+
+LISTING_FIELDS = (
+    "merchant", "brand", "category", "tax_category", "origin_country", "shipping_mode",
+    "name_zh", "name_en", "description_zh", "description_en",
+)  # fmt: skip
+
+
+def _listing_fields(spec: dict) -> dict:
+    """What a planned product passes to both `product_create` and the bulk `Product(...)`."""
+    return {field: spec[field] for field in LISTING_FIELDS}
 
 
 _BRAND_SPECS = {spec["slug"]: spec for spec in catalog.BRANDS}
