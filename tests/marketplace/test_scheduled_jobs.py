@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from marketplace.management.commands.rundemo import WORKER_COMMAND
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,24 +40,7 @@ def test_worker_with_beat_runs_the_listing_price_refresh_without_redis(tmp_path)
         db.execute("UPDATE marketplace_product SET price_cny = 0.01 WHERE id = ?", (product_id,))
 
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "marketplace",
-            "worker",
-            "-B",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        WORKER_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
         deadline = time.monotonic() + 60

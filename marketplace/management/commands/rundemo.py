@@ -5,6 +5,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# A Celery worker with its embedded beat scheduler: the demo's scheduled-job runner.
+WORKER_COMMAND = [
+    sys.executable, "-m", "celery", "-A", "marketplace",
+    "worker", "-B", "--loglevel", "INFO", "--concurrency", "1",
+]  # fmt: skip
+
 
 class Command(BaseCommand):
     help = "Serve the site with a Celery worker and its embedded scheduler (beat) beside it."
@@ -15,21 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         for folder in ("queue", "control"):
             (settings.CELERY_DIR / folder).mkdir(parents=True, exist_ok=True)
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "marketplace",
-                "worker",
-                "-B",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "1",
-            ],
-        )
+        worker = subprocess.Popen(WORKER_COMMAND)
         self.stdout.write(f"Celery worker with scheduler started (pid {worker.pid}).")
         try:
             call_command("runserver", addrport, use_reloader=False)
