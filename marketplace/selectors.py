@@ -85,14 +85,21 @@ def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None
 
 
 def products_visible() -> QuerySet[Product]:
-    """Products a shopper may see: published, by an open store, under an approved brand, of goods on
-    the cross-border positive list, with a price."""
-    return Product.objects.filter(
-        status=Product.Status.PUBLISHED,
-        merchant__status=Merchant.Status.APPROVED,
-        brand__status=Brand.Status.APPROVED,
-        tax_category__permitted=True,
-        price_cny__isnull=False,
+    """Products a shopper may see (the rule is `_visible_filter`)."""
+    return Product.objects.filter(_visible_filter())
+
+
+def _visible_filter(prefix: str = "") -> Q:
+    """Visible: published, by an open store, under an approved brand, of goods on the cross-border
+    positive list, with a price. `prefix` applies the rule through a relation (`"products__"`)."""
+    return Q(
+        **{
+            f"{prefix}status": Product.Status.PUBLISHED,
+            f"{prefix}merchant__status": Merchant.Status.APPROVED,
+            f"{prefix}brand__status": Brand.Status.APPROVED,
+            f"{prefix}tax_category__permitted": True,
+            f"{prefix}price_cny__isnull": False,
+        }
     )
 
 
@@ -148,17 +155,6 @@ def pavilions() -> list[dict]:
         .values("origin_country")
         .annotate(product_count=Count("id"))
         .order_by("-product_count", "origin_country")
-    )
-
-
-def _visible_filter(prefix: str) -> Q:
-    return Q(
-        **{
-            f"{prefix}status": Product.Status.PUBLISHED,
-            f"{prefix}merchant__status": Merchant.Status.APPROVED,
-            f"{prefix}tax_category__permitted": True,
-            f"{prefix}price_cny__isnull": False,
-        }
     )
 
 
