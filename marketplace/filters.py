@@ -8,8 +8,8 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Brand, Product
-from .selectors import category_with_descendant_ids
+from .models import Product
+from .selectors import brands_approved, category_with_descendant_ids
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),
@@ -63,7 +63,7 @@ class ProductFilter(django_filters.FilterSet):
     brand = BrandSlugFilter(
         field_name="brand__slug",
         to_field_name="slug",
-        queryset=Brand.objects.filter(status=Brand.Status.APPROVED),
+        queryset=brands_approved(),
         label=_("Brand"),
     )
     country = CountryFilter(

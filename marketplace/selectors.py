@@ -110,6 +110,14 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
+def product_cover(product: Product) -> ProductImage | None:
+    """The cover image: from `product_cards`' prefetch, else the first of the (prefetched) images."""
+    images = getattr(product, "cover_images", None)
+    if images is None:
+        images = list(product.images.all())
+    return images[0] if images else None
+
+
 def product_detail(pk: int) -> Product | None:
     return (
         products_visible()

@@ -61,14 +61,11 @@ class ProductListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_cover_image(self, product):
-        images = getattr(product, "cover_images", None)
-        if images is None:  # the detail view prefetches every image, not just covers
-            images = list(product.images.all())[:1]
-        if not images:
+        cover = selectors.product_cover(product)
+        if cover is None:
             return None
         request = self.context.get("request")
-        url = images[0].image.url
-        return request.build_absolute_uri(url) if request else url
+        return request.build_absolute_uri(cover.image.url) if request else cover.image.url
 
 
 class ProductImageSerializer(serializers.ModelSerializer):

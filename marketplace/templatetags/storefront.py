@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from ..money import format_cny
+from ..selectors import product_cover
 
 register = template.Library()
 
@@ -27,7 +28,5 @@ def query_with(context, **changes):
 
 @register.filter
 def cover_url(product):
-    images = getattr(product, "cover_images", None)
-    if images is None:
-        images = list(product.images.all()[:1])
-    return images[0].image.url if images else ""
+    cover = product_cover(product)
+    return cover.image.url if cover else ""
