@@ -29,10 +29,6 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONSUMER)
 
     @property
-    def is_platform_staff(self) -> bool:
-        return self.role == self.Role.STAFF and self.is_staff
-
-    @property
     def merchant(self):
         membership = getattr(self, "merchant_membership", None)
         return membership.merchant if membership else None

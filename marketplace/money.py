@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from djmoney.money import Money
 
+from .errors import ExchangeRateMissing
+
 FEN = Decimal("0.01")
 
 
@@ -24,8 +26,6 @@ def to_cny(price: Money, rates: dict[str, Decimal]) -> Decimal:
     try:
         rate = rates[currency]
     except KeyError as exc:
-        from .errors import ExchangeRateMissing
-
         raise ExchangeRateMissing(currency) from exc
     return round_cny(price.amount * rate)
 

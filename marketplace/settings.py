@@ -11,13 +11,11 @@ import hashlib
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("MARKETPLACE_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; absent on a fresh clone
+VAR_DIR = Path(env.str("MARKETPLACE_VAR_DIR", default=str(BASE_DIR / "var")))  # SQLite, media, queue, cache
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
@@ -213,5 +211,3 @@ LOGGING = {
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)
 CATALOG_DEFAULT_PAGE_SIZE = 24
-CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=300)
-PLATFORM_NAME = _("Global Mall")
