@@ -10,6 +10,8 @@ from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
+from merchants.selectors import merchant_may_sell_brand
+
 from . import selectors
 from .errors import InvalidExchangeRate, ProductNotAllowed, UnknownCurrency
 from .models import Brand, ExchangeRate, ExchangeRateChange, Product, ProductVariant
@@ -101,6 +103,8 @@ def product_check_listable(
     """The rules every listing obeys, whoever writes it (merchant, import, staff console)."""
     if brand.status != Brand.Status.APPROVED:
         raise ProductNotAllowed(_("the brand is not approved"))
+    if not merchant_may_sell_brand(merchant, brand):
+        raise ProductNotAllowed(_("the store holds no authorization in force for this brand"))
     if publish and not merchant.is_open:
         raise ProductNotAllowed(_("the store is not open"))
     if not tax_category.permitted:

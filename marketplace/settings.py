@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -138,6 +139,13 @@ STORAGES = {
 # Product images are public catalogue content; the demo and single-machine installs serve them from
 # Django (see urls.py). A larger deployment puts them behind the web server or object storage.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# Merchants' qualification documents: never under MEDIA_ROOT, served only by a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# Merchant discipline (docs/rules.md): points per calendar year at which a merchant is warned,
+# suspended, and proposed for the blacklist (48 in a year ends the store).
+MERCHANT_PENALTY_THRESHOLDS = {"warn": 12, "suspend": 24, "blacklist": 48}
+AUTHORIZATION_EXPIRY_WARNING_DAYS = env.int("AUTHORIZATION_EXPIRY_WARNING_DAYS", default=30)
+QUALIFICATION_DOCUMENT_MAX_BYTES = env.int("QUALIFICATION_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Global Mall <no-reply@globalmall.example>")
@@ -194,6 +202,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "merchants-expire-brand-authorizations": {
+        "task": "merchants.tasks.brand_authorizations_expire_daily",
+        "schedule": crontab(hour=0, minute=10),  # just after midnight, Asia/Shanghai
+    },
     "catalog-refresh-listing-prices": {
         "task": "marketplace.tasks.catalog_refresh_listing_prices",
         "schedule": env.int("LISTING_PRICE_REFRESH_SECONDS", default=3600),

@@ -1,8 +1,198 @@
-from django.db.models import QuerySet
+"""Read helpers for merchants: who may sell what, review queues, warnings, credit profiles."""
 
-from .models import Merchant
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    BlacklistEntry,
+    BrandAuthorization,
+    Merchant,
+    MerchantApplication,
+    Violation,
+)
 
 
 def merchants_open() -> QuerySet[Merchant]:
     """Stores shoppers can visit."""
     return Merchant.objects.filter(status=Merchant.Status.APPROVED)
+
+
+def normalize_registration_number(number: str) -> str:
+    """Registration numbers compared without spaces, dashes or case ("12-345 ab" == "12345AB")."""
+    return "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+
+
+def registration_blacklisted(number: str) -> BlacklistEntry | None:
+    normalized = normalize_registration_number(number)
+    if not normalized:
+        return None
+    return BlacklistEntry.objects.filter(registration_number=normalized, lifted_at__isnull=True).first()
+
+
+def registration_other_merchant(number: str, merchant: Merchant) -> Merchant | None:
+    normalized = normalize_registration_number(number)
+    if not normalized:
+        return None
+    return (
+        Merchant.objects.filter(registration_number=normalized)
+        .exclude(pk=merchant.pk)
+        .exclude(status=Merchant.Status.PENDING)
+        .first()
+    )
+
+
+def brand_authorizations_in_force(merchant, *, today=None) -> QuerySet[BrandAuthorization]:
+    today = today or timezone.localdate()
+    return (
+        BrandAuthorization.objects.filter(merchant=merchant, status=BrandAuthorization.Status.APPROVED)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def merchant_may_sell_brand(merchant, brand, *, today=None) -> bool:
+    return brand_authorizations_in_force(merchant, today=today).filter(brand=brand).exists()
+
+
+def brands_sellable(merchant):
+    """Approved brands the merchant holds an authorization in force for (for product forms)."""
+    from marketplace.models import Brand
+
+    return Brand.objects.filter(
+        status=Brand.Status.APPROVED,
+        pk__in=brand_authorizations_in_force(merchant).values("brand_id"),
+    ).order_by("name")
+
+
+def application_current(merchant) -> MerchantApplication | None:
+    return merchant.applications.order_by("-pk").first()
+
+
+def review_queue() -> QuerySet[MerchantApplication]:
+    """Applications waiting for a reviewer, oldest first (answers to requests count from when they
+    were re-submitted)."""
+    return (
+        MerchantApplication.objects.filter(state=MerchantApplication.State.SUBMITTED)
+        .select_related("merchant")
+        .annotate(brand_count=Count("brand_authorizations", distinct=True))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def application_warnings(application: MerchantApplication, *, today=None) -> list[str]:
+    """What a reviewer should know before deciding: history of the registration number and
+    authorizations that are expired or about to expire."""
+    today = today or timezone.localdate()
+    warnings = []
+    number = application.registration_number
+    normalized = normalize_registration_number(number)
+    if normalized:
+        entries = BlacklistEntry.objects.filter(registration_number=normalized)
+        for entry in entries:
+            if entry.is_active:
+                warnings.append(
+                    _("Registration number %(number)s is on the blacklist (%(reason)s, since %(date)s).")
+                    % {
+                        "number": number,
+                        "reason": entry.get_reason_display(),
+                        "date": entry.created_at.date(),
+                    }
+                )
+            else:
+                warnings.append(
+                    _("Registration number %(number)s was blacklisted before (%(reason)s, lifted %(date)s).")
+                    % {"number": number, "reason": entry.get_reason_display(), "date": entry.lifted_at.date()}
+                )
+        other = registration_other_merchant(number, application.merchant)
+        if other:
+            warnings.append(
+                _("Registration number %(number)s belongs to another merchant: %(merchant)s (%(status)s).")
+                % {"number": number, "merchant": other.legal_name, "status": other.get_status_display()}
+            )
+        past = (
+            Violation.objects.filter(merchant__registration_number=normalized)
+            .exclude(merchant=application.merchant)
+            .aggregate(points=Sum("points"), count=Count("pk"))
+        )
+        if past["count"]:
+            warnings.append(
+                _("Companies with this registration number have %(count)s recorded violations.")
+                % {"count": past["count"]}
+            )
+    soon = today + timezone.timedelta(days=settings.AUTHORIZATION_EXPIRY_WARNING_DAYS)
+    for authorization in application.brand_authorizations.select_related("brand"):
+        if authorization.is_expired(today):
+            warnings.append(
+                _("The authorization for %(brand)s expired on %(date)s.")
+                % {"brand": authorization.brand.name, "date": authorization.valid_until}
+            )
+        elif authorization.valid_until and authorization.valid_until <= soon:
+            warnings.append(
+                _("The authorization for %(brand)s expires soon, on %(date)s.")
+                % {"brand": authorization.brand.name, "date": authorization.valid_until}
+            )
+        if authorization.brand.status != authorization.brand.Status.APPROVED:
+            warnings.append(
+                _("The brand %(brand)s is not approved yet (%(status)s).")
+                % {"brand": authorization.brand.name, "status": authorization.brand.get_status_display()}
+            )
+    return warnings
+
+
+def penalty_points(merchant, *, year=None) -> int:
+    """Points count per calendar year and reset on 1 January."""
+    year = year or timezone.localdate().year
+    return (
+        Violation.objects.filter(merchant=merchant, occurred_on__year=year).aggregate(total=Sum("points"))[
+            "total"
+        ]
+        or 0
+    )
+
+
+@dataclass
+class PenaltyStatus:
+    points: int
+    level: str  # "good", "warned", "suspended", "blacklist"
+    label: str
+
+
+def penalty_status(merchant, *, points=None) -> PenaltyStatus:
+    points = penalty_points(merchant) if points is None else points
+    thresholds = settings.MERCHANT_PENALTY_THRESHOLDS
+    if merchant.status == Merchant.Status.BLACKLISTED:
+        return PenaltyStatus(points, "blacklist", _("Blacklisted"))
+    if points >= thresholds["blacklist"]:
+        return PenaltyStatus(points, "blacklist", _("Proposed for the blacklist"))
+    if points >= thresholds["suspend"] or merchant.status == Merchant.Status.SUSPENDED:
+        return PenaltyStatus(points, "suspended", _("Suspended"))
+    if points >= thresholds["warn"]:
+        return PenaltyStatus(points, "warned", _("Warned"))
+    return PenaltyStatus(points, "good", _("In good standing"))
+
+
+def blacklist_public() -> QuerySet[BlacklistEntry]:
+    return BlacklistEntry.objects.filter(lifted_at__isnull=True).order_by("-created_at", "-pk")
+
+
+def merchant_credit(merchant) -> dict:
+    """What the public credit page shows. Ratings, on-time shipping and dispute rates arrive with
+    orders, logistics and after-sales; until then they are None and the page says so."""
+    from marketplace.selectors import products_visible
+
+    authorizations = list(brand_authorizations_in_force(merchant).select_related("brand"))
+    documents = set(merchant.documents.values_list("kind", flat=True))
+    return {
+        "authorizations": authorizations,
+        "verified_documents": sorted(documents) if merchant.approved_at else [],
+        "product_count": products_visible().filter(merchant=merchant).count(),
+        "penalty": penalty_status(merchant),
+        "days_on_platform": (timezone.now() - merchant.approved_at).days if merchant.approved_at else None,
+        "rating": None,
+        "on_time_shipping_rate": None,
+        "dispute_rate": None,
+    }

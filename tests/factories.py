@@ -1,6 +1,7 @@
 """Factories for the catalog. Products are made through `services.product_create`, like a merchant
 would, so listing prices are derived the same way as in production."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -9,7 +10,7 @@ from djmoney.money import Money
 
 from marketplace import services
 from marketplace.models import Brand, Category, Product, ProductImage, TaxCategory, User
-from merchants.models import Merchant, MerchantMember
+from merchants.models import BrandAuthorization, Merchant, MerchantMember
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -89,6 +90,21 @@ class MerchantMemberFactory(factory.django.DjangoModelFactory):
     role = MerchantMember.Role.OWNER
 
 
+class BrandAuthorizationFactory(factory.django.DjangoModelFactory):
+    """An approved authorization in force: the merchant may list the brand."""
+
+    class Meta:
+        model = BrandAuthorization
+
+    merchant = factory.SubFactory(MerchantFactory)
+    brand = factory.SubFactory(BrandFactory)
+    kind = BrandAuthorization.Kind.AUTHORIZED
+    authorized_by = "The brand owner"
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+    status = BrandAuthorization.Status.APPROVED
+
+
 class ProductFactory(factory.Factory):
     """`ProductFactory(prices=["19.90", "29.90"])` makes one variant per price, in the merchant's
     currency. Needs exchange rates (the `rates` fixture) for the CNY price."""
@@ -112,10 +128,18 @@ class ProductFactory(factory.Factory):
     stock = 50
     images = 0
     sku_prefix = factory.Sequence(lambda n: f"SKU{n:06d}")
+    authorized = True  # give the merchant an approved authorization for the brand first
 
     @classmethod
-    def _create(cls, model_class, prices, stock, images, sku_prefix, **kwargs):
+    def _create(cls, model_class, prices, stock, images, sku_prefix, authorized, **kwargs):
         merchant = kwargs["merchant"]
+        if authorized:
+            BrandAuthorization.objects.get_or_create(
+                merchant=merchant,
+                brand=kwargs["brand"],
+                status=BrandAuthorization.Status.APPROVED,
+                defaults={"kind": BrandAuthorization.Kind.OWNER},
+            )
         variants = [
             {
                 "sku": f"{sku_prefix}-{i}",

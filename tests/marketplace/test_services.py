@@ -1,7 +1,8 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from djmoney.money import Money
 
 from marketplace import selectors, services
@@ -9,6 +10,7 @@ from marketplace.errors import InvalidExchangeRate, ProductNotAllowed, UnknownCu
 from marketplace.models import Brand, ExchangeRateChange, Product, ProductVariant
 from marketplace.tasks import catalog_refresh_listing_prices
 from tests.factories import (
+    BrandAuthorizationFactory,
     BrandFactory,
     CategoryFactory,
     MerchantFactory,
@@ -92,12 +94,22 @@ def test_a_closed_store_cannot_publish(rates):
     assert draft.status == Product.Status.DRAFT
 
 
+def test_a_store_can_only_list_brands_it_is_authorized_for(rates):
+    with pytest.raises(ProductNotAllowed, match="authorization"):
+        ProductFactory(authorized=False)
+    expired = BrandAuthorizationFactory(valid_until=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(ProductNotAllowed, match="authorization"):
+        ProductFactory(merchant=expired.merchant, brand=expired.brand, authorized=False)
+    assert not Product.objects.exists()
+
+
 def test_prices_must_be_in_the_settlement_currency(rates):
     merchant = MerchantFactory(settlement_currency="USD")
+    brand = BrandAuthorizationFactory(merchant=merchant).brand
     with pytest.raises(ProductNotAllowed, match="settlement currency"):
         services.product_create(
             merchant=merchant,
-            brand=BrandFactory(),
+            brand=brand,
             category=CategoryFactory(),
             tax_category=TaxCategoryFactory(),
             origin_country="JP",

@@ -24,7 +24,7 @@ from djmoney.money import Money
 from marketplace import demo_catalog as catalog
 from marketplace import demo_images, selectors, services
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory, User
-from merchants.models import Merchant, MerchantMember
+from merchants.models import BrandAuthorization, Merchant, MerchantMember
 
 BULK_THRESHOLD = 2000
 BATCH_SIZE = 2000
@@ -234,8 +234,29 @@ class _Seeder:
                 created_at=approved_at - timedelta(days=self.rng.randint(14, 90))
             )
             merchant.brand_slugs = spec["brands"]
+            for brand_slug in spec["brands"]:
+                self._authorize(merchant, self.brands[brand_slug], approved_at)
             result.append(merchant)
         return result
+
+    def _authorize(self, merchant: Merchant, brand: Brand, approved_at):
+        """Every demo store holds an approved authorization for the brands it sells: a flagship
+        from the brand's own country owns it, others are authorized for one to three more years."""
+        owner = merchant.country == brand.country and "official" in merchant.slug
+        BrandAuthorization.objects.update_or_create(
+            merchant=merchant,
+            brand=brand,
+            defaults={
+                "kind": BrandAuthorization.Kind.OWNER if owner else BrandAuthorization.Kind.AUTHORIZED,
+                "authorized_by": "" if owner else f"{brand.name} (brand owner)",
+                "valid_from": approved_at.date(),
+                "valid_until": None
+                if owner
+                else (self.now + timedelta(days=self.rng.randint(200, 3 * 365))).date(),
+                "status": BrandAuthorization.Status.APPROVED,
+                "decided_at": approved_at,
+            },
+        )
 
     def _registration_number(self, country: str) -> str:
         pattern = catalog.REGISTRATION_FORMATS[country]

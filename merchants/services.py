@@ -1,0 +1,766 @@
+"""Writes and business rules for merchants: applying, review, brands and authorizations, penalties,
+suspension and the blacklist. Each function runs in one transaction, checks who acts, and leaves a
+`MerchantEvent` (and a `ReviewDecision` for review decisions). Notifications go out after commit."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marketplace.models import Brand, Product, User
+
+from . import selectors
+from .documents import ACCEPTED, document_sniff
+from .errors import (
+    AlreadyMerchant,
+    ApplicationIncomplete,
+    ApplicationNotEditable,
+    IllegalTransition,
+    InvalidAuthorization,
+    InvalidStatusChange,
+    MainlandCompanyRefused,
+    NotAllowed,
+    ReasonRequired,
+    RegistrationBlacklisted,
+    RegistrationTaken,
+)
+from .models import (
+    BlacklistEntry,
+    BrandAuthorization,
+    Merchant,
+    MerchantApplication,
+    MerchantEvent,
+    MerchantMember,
+    QualificationDocument,
+    ReviewDecision,
+    Violation,
+    ViolationKind,
+)
+
+MAINLAND = "CN"
+State = MerchantApplication.State
+APPLICATION_FIELDS = (
+    "legal_name",
+    "store_name_zh",
+    "store_name_en",
+    "country",
+    "registration_number",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "settlement_currency",
+)
+
+
+# --- who may act -------------------------------------------------------------------------------
+
+
+def _require_member(user, merchant):
+    if not (user and user.is_authenticated and user.merchant and user.merchant.pk == merchant.pk):
+        raise NotAllowed()
+
+
+def _require_staff(user):
+    if not (user and user.is_authenticated and user.is_staff):
+        raise NotAllowed()
+
+
+def _event(merchant, kind, actor=None, note="", **data):
+    return MerchantEvent.objects.create(
+        merchant=merchant, kind=kind, actor=actor if actor and actor.pk else None, note=note, data=data
+    )
+
+
+def _notify(merchant, subject, body):
+    """Email the merchant's contact and owners once the transaction has committed."""
+    recipients = {merchant.contact_email} if merchant.contact_email else set()
+    recipients.update(
+        merchant.members.filter(role=MerchantMember.Role.OWNER).values_list("user__email", flat=True)
+    )
+    recipients.discard("")
+    if not recipients:
+        return
+    from .tasks import notification_send
+
+    transaction.on_commit(
+        lambda: notification_send.delay(subject=str(subject), body=str(body), recipients=sorted(recipients))
+    )
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_application_start(*, user: User) -> MerchantApplication:
+    """A company starts applying: its (pending) merchant, the user as owner, and a draft."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_staff or MerchantMember.objects.filter(user=user).exists():
+        raise AlreadyMerchant()
+    merchant = Merchant.objects.create(
+        slug=Merchant.provisional_slug(), legal_name="", country="", registration_number=""
+    )
+    MerchantMember.objects.create(user=user, merchant=merchant, role=MerchantMember.Role.OWNER)
+    if user.role != User.Role.MERCHANT:
+        user.role = User.Role.MERCHANT
+        user.save(update_fields=["role"])
+    application = MerchantApplication.objects.create(
+        merchant=merchant, created_by=user, contact_email=user.email
+    )
+    _event(merchant, MerchantEvent.Kind.APPLICATION_STARTED, user)
+    return application
+
+
+def _locked_application(application) -> MerchantApplication:
+    return MerchantApplication.objects.select_for_update().select_related("merchant").get(pk=application.pk)
+
+
+def _require_editable(application):
+    if not application.is_editable:
+        raise ApplicationNotEditable(application.get_state_display())
+
+
+def _check_company(country, registration_number, merchant):
+    if str(country or "").upper() == MAINLAND:
+        raise MainlandCompanyRefused()
+    if registration_number and selectors.registration_blacklisted(registration_number):
+        raise RegistrationBlacklisted()
+
+
+@transaction.atomic
+def merchant_application_update(*, application: MerchantApplication, actor: User, **fields):
+    """Save part of the draft (any of APPLICATION_FIELDS). Refusals come as early as possible."""
+    application = _locked_application(application)
+    _require_member(actor, application.merchant)
+    _require_editable(application)
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not application fields: {sorted(unknown)}")
+    country = fields.get("country", application.country)
+    number = fields.get("registration_number", application.registration_number)
+    _check_company(country, number, application.merchant)
+    if (
+        fields.get("settlement_currency")
+        and fields["settlement_currency"] not in settings.SETTLEMENT_CURRENCIES
+    ):
+        raise ApplicationIncomplete([_("the settlement currency is not one the platform pays out in")])
+    for name, value in fields.items():
+        setattr(application, name, value.strip() if isinstance(value, str) else value)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def brand_authorization_add(
+    *,
+    merchant: Merchant,
+    actor: User,
+    kind: str,
+    brand: Brand | None = None,
+    new_brand_name: str = "",
+    new_brand_country: str = "",
+    authorized_by: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> BrandAuthorization:
+    """Ask for the right to sell a brand, as its owner or with the owner's authorization. A brand
+    not yet in the catalog is proposed with it (pending staff approval). While an application is
+    open the authorization belongs to it; an approved merchant's goes to review on its own."""
+    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    _require_member(actor, merchant)
+    application = selectors.application_current(merchant)
+    if merchant.status == Merchant.Status.PENDING:
+        if application is None or not application.is_editable:
+            raise ApplicationNotEditable(application.get_state_display() if application else "")
+    elif merchant.status != Merchant.Status.APPROVED:
+        raise InvalidStatusChange(merchant.get_status_display(), _("given new brand authorizations"))
+    else:
+        application = None
+    if kind not in BrandAuthorization.Kind.values:
+        raise InvalidAuthorization(_("choose whether you own the brand or are authorized"))
+    if brand is None:
+        name = new_brand_name.strip()
+        if not name:
+            raise InvalidAuthorization(_("choose a brand or enter the name of a new one"))
+        brand = Brand.objects.filter(name__iexact=name).first()
+        if brand is None:
+            if not new_brand_country:
+                raise InvalidAuthorization(_("a new brand needs its country"))
+            brand = Brand.objects.create(
+                name=name,
+                slug=_unique_slug(Brand, name),
+                country=new_brand_country,
+                status=Brand.Status.PENDING,
+            )
+    if brand.status == Brand.Status.REJECTED:
+        raise InvalidAuthorization(
+            _("the brand %(brand)s was rejected by the platform") % {"brand": brand.name}
+        )
+    if kind == BrandAuthorization.Kind.AUTHORIZED:
+        if not authorized_by.strip():
+            raise InvalidAuthorization(_("say who authorized you (the brand owner, or the chain from it)"))
+        if not valid_until:
+            raise InvalidAuthorization(_("an authorization needs the date it is valid until"))
+    if valid_from and valid_until and valid_until < valid_from:
+        raise InvalidAuthorization(_("it ends before it starts"))
+    if valid_until and valid_until < timezone.localdate():
+        raise InvalidAuthorization(_("it expired on %(date)s") % {"date": valid_until})
+    duplicate = BrandAuthorization.objects.filter(
+        merchant=merchant, brand=brand, status=BrandAuthorization.Status.PENDING
+    )
+    if duplicate.exists():
+        raise InvalidAuthorization(_("%(brand)s is already waiting for review") % {"brand": brand.name})
+    return BrandAuthorization.objects.create(
+        merchant=merchant,
+        application=application,
+        brand=brand,
+        kind=kind,
+        authorized_by=authorized_by.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+@transaction.atomic
+def brand_authorization_remove(*, authorization: BrandAuthorization, actor: User) -> None:
+    authorization = BrandAuthorization.objects.select_for_update().get(pk=authorization.pk)
+    _require_member(actor, authorization.merchant)
+    if authorization.status != BrandAuthorization.Status.PENDING:
+        raise InvalidAuthorization(_("only authorizations still waiting for review can be removed"))
+    if authorization.application and not authorization.application.is_editable:
+        raise ApplicationNotEditable(authorization.application.get_state_display())
+    authorization.delete()
+
+
+@transaction.atomic
+def qualification_document_upload(
+    *, merchant: Merchant, actor: User, kind: str, uploaded_file, brand_authorization=None
+) -> QualificationDocument:
+    """Store a document after checking what it really is (PDF, JPEG or PNG, at most 10 MB)."""
+    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    _require_member(actor, merchant)
+    if kind not in QualificationDocument.Kind.values:
+        raise InvalidAuthorization(_("choose what kind of document this is"))
+    if brand_authorization is not None and brand_authorization.merchant_id != merchant.pk:
+        raise NotAllowed()
+    application = selectors.application_current(merchant)
+    if merchant.status == Merchant.Status.PENDING and application and not application.is_editable:
+        raise ApplicationNotEditable(application.get_state_display())
+    content_type = document_sniff(uploaded_file)
+    original = (getattr(uploaded_file, "name", "") or "document")[-200:]
+    uploaded_file.name = f"upload{ACCEPTED[content_type]}"
+    return QualificationDocument.objects.create(
+        merchant=merchant,
+        application=application if application and application.is_editable else None,
+        brand_authorization=brand_authorization,
+        kind=kind,
+        file=uploaded_file,
+        original_name=original,
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def qualification_document_delete(*, document: QualificationDocument, actor: User) -> None:
+    _require_member(actor, document.merchant)
+    application = document.application
+    if application is None or not application.is_editable:
+        raise ApplicationNotEditable(application.get_state_display() if application else _("reviewed"))
+    document.file.delete(save=False)
+    document.delete()
+
+
+def application_problems(application: MerchantApplication, *, today=None) -> list[str]:
+    """Everything that keeps a draft from being submitted, in the applicant's words."""
+    today = today or timezone.localdate()
+    problems = []
+    required = {
+        "legal_name": _("the company's legal name"),
+        "country": _("the country or region of registration"),
+        "registration_number": _("the registration number"),
+        "address": _("the registered address"),
+        "contact_name": _("a contact person"),
+        "contact_email": _("a contact email"),
+        "contact_phone": _("a contact phone"),
+        "settlement_currency": _("the settlement currency"),
+    }
+    missing = [label for field, label in required.items() if not getattr(application, field)]
+    if not (application.store_name_zh or application.store_name_en):
+        missing.append(_("a store name"))
+    if missing:
+        problems.append(_("missing %(fields)s") % {"fields": ", ".join(str(m) for m in missing)})
+    kinds = set(application.merchant.documents.values_list("kind", flat=True))
+    Kind = QualificationDocument.Kind
+    if Kind.REGISTRATION_CERTIFICATE not in kinds:
+        problems.append(_("upload the company registration certificate"))
+    if Kind.RETAIL_PROOF not in kinds:
+        problems.append(_("upload proof of overseas retail operation"))
+    authorizations = list(
+        application.brand_authorizations.select_related("brand").prefetch_related("documents")
+    )
+    if not authorizations:
+        problems.append(_("add at least one brand you want to sell"))
+    for authorization in authorizations:
+        needed = (
+            Kind.TRADEMARK_CERTIFICATE
+            if authorization.kind == BrandAuthorization.Kind.OWNER
+            else Kind.AUTHORIZATION_LETTER
+        )
+        if not any(doc.kind == needed for doc in authorization.documents.all()):
+            problems.append(
+                _("upload the %(document)s for %(brand)s")
+                % {"document": Kind(needed).label.lower(), "brand": authorization.brand.name}
+            )
+        if authorization.is_expired(today):
+            problems.append(
+                _("the authorization for %(brand)s expired on %(date)s")
+                % {"brand": authorization.brand.name, "date": authorization.valid_until}
+            )
+    return problems
+
+
+def application_transition(application, to_state, *, actor, reasons="", action=""):
+    """The one place an application changes state (caller holds the row lock)."""
+    if not application.can_become(to_state):
+        raise IllegalTransition(application.get_state_display(), action or State(to_state).label)
+    application.state = to_state
+    now = timezone.now()
+    if to_state == State.SUBMITTED:
+        application.submitted_at = now
+    if to_state in (State.APPROVED, State.REJECTED):
+        application.decided_at = now
+    if to_state in (State.NEEDS_INFO, State.REJECTED):
+        application.reviewer_message = reasons
+    application.save()
+
+
+@transaction.atomic
+def merchant_application_submit(*, application: MerchantApplication, actor: User) -> MerchantApplication:
+    application = _locked_application(application)
+    _require_member(actor, application.merchant)
+    if not application.can_become(State.SUBMITTED):
+        raise IllegalTransition(application.get_state_display(), gettext_lazy("submitted"))
+    _check_company(application.country, application.registration_number, application.merchant)
+    problems = application_problems(application)
+    if problems:
+        raise ApplicationIncomplete(problems)
+    application_transition(application, State.SUBMITTED, actor=actor)
+    _event(application.merchant, MerchantEvent.Kind.APPLICATION_SUBMITTED, actor)
+    return application
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def _unique_slug(model, text, fallback="merchant"):
+    base = slugify(text)[:60] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def merchant_application_approve(*, application: MerchantApplication, reviewer: User, note: str = ""):
+    """Open the store: the application's details become the merchant's, its pending brand
+    authorizations are approved with it, and the applicant hears about it."""
+    _require_staff(reviewer)
+    application = _locked_application(application)
+    if not application.can_become(State.APPROVED):
+        raise IllegalTransition(application.get_state_display(), gettext_lazy("approved"))
+    _check_company(application.country, application.registration_number, application.merchant)
+    merchant = Merchant.objects.select_for_update().get(pk=application.merchant_id)
+    if selectors.registration_other_merchant(application.registration_number, merchant):
+        raise RegistrationTaken()
+    application_transition(application, State.APPROVED, actor=reviewer)
+    ReviewDecision.objects.create(
+        application=application, decision=ReviewDecision.Decision.APPROVE, reasons=note, reviewer=reviewer
+    )
+    for field in ("legal_name", "address", "contact_name", "contact_email", "contact_phone", "country"):
+        setattr(merchant, field, getattr(application, field))
+    merchant.registration_number = selectors.normalize_registration_number(application.registration_number)
+    merchant.settlement_currency = application.settlement_currency
+    merchant.name_zh, merchant.name_en = application.store_name_zh, application.store_name_en
+    if merchant.slug.startswith("applicant-"):
+        merchant.slug = _unique_slug(Merchant, application.store_name_en or application.legal_name)
+    merchant.status = Merchant.Status.APPROVED
+    merchant.approved_at = merchant.approved_at or timezone.now()
+    merchant.save()
+    now = timezone.now()
+    for authorization in application.brand_authorizations.select_for_update().filter(
+        status=BrandAuthorization.Status.PENDING
+    ):
+        authorization.status = BrandAuthorization.Status.APPROVED
+        authorization.decided_at = now
+        authorization.save(update_fields=["status", "decided_at"])
+        ReviewDecision.objects.create(
+            brand_authorization=authorization,
+            decision=ReviewDecision.Decision.APPROVE,
+            reviewer=reviewer,
+            reasons=_("Approved with the application."),
+        )
+    _event(merchant, MerchantEvent.Kind.APPLICATION_APPROVED, reviewer, note)
+    _notify(
+        merchant,
+        _("Your store on Global Mall is approved"),
+        _(
+            "Welcome! Your application was approved and your store %(store)s is open. "
+            "You can now list products."
+        )
+        % {"store": merchant.name},
+    )
+    return application
+
+
+@transaction.atomic
+def merchant_application_reject(*, application: MerchantApplication, reviewer: User, reasons: str):
+    _require_staff(reviewer)
+    if not reasons.strip():
+        raise ReasonRequired()
+    application = _locked_application(application)
+    application_transition(
+        application, State.REJECTED, actor=reviewer, reasons=reasons.strip(), action=gettext_lazy("rejected")
+    )
+    ReviewDecision.objects.create(
+        application=application,
+        decision=ReviewDecision.Decision.REJECT,
+        reasons=reasons.strip(),
+        reviewer=reviewer,
+    )
+    application.brand_authorizations.filter(status=BrandAuthorization.Status.PENDING).update(
+        status=BrandAuthorization.Status.REJECTED, decided_at=timezone.now()
+    )
+    _event(application.merchant, MerchantEvent.Kind.APPLICATION_REJECTED, reviewer, reasons)
+    _notify(
+        application.merchant,
+        _("Your application to Global Mall was not approved"),
+        _("We are sorry: your application was rejected for these reasons:\n\n%(reasons)s")
+        % {"reasons": reasons},
+    )
+    return application
+
+
+@transaction.atomic
+def merchant_application_request_info(*, application: MerchantApplication, reviewer: User, reasons: str):
+    _require_staff(reviewer)
+    if not reasons.strip():
+        raise ReasonRequired()
+    application = _locked_application(application)
+    application_transition(
+        application,
+        State.NEEDS_INFO,
+        actor=reviewer,
+        reasons=reasons.strip(),
+        action=gettext_lazy("sent back for more information"),
+    )
+    ReviewDecision.objects.create(
+        application=application,
+        decision=ReviewDecision.Decision.REQUEST_INFO,
+        reasons=reasons.strip(),
+        reviewer=reviewer,
+    )
+    _event(application.merchant, MerchantEvent.Kind.APPLICATION_NEEDS_INFO, reviewer, reasons)
+    _notify(
+        application.merchant,
+        _("Global Mall needs more information about your application"),
+        _("The reviewer asks:\n\n%(reasons)s\n\nPlease update your application and submit it again.")
+        % {"reasons": reasons},
+    )
+    return application
+
+
+@transaction.atomic
+def brand_approve(*, brand: Brand, reviewer: User, note: str = "") -> Brand:
+    _require_staff(reviewer)
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    if brand.status == Brand.Status.APPROVED:
+        raise InvalidStatusChange(brand.get_status_display(), _("approved"))
+    brand.status = Brand.Status.APPROVED
+    brand.save(update_fields=["status"])
+    ReviewDecision.objects.create(
+        brand=brand, decision=ReviewDecision.Decision.APPROVE, reasons=note, reviewer=reviewer
+    )
+    return brand
+
+
+@transaction.atomic
+def brand_reject(*, brand: Brand, reviewer: User, reasons: str) -> Brand:
+    """Reject a brand: its pending authorizations are rejected and its listings leave the store
+    (the visibility rule requires an approved brand)."""
+    _require_staff(reviewer)
+    if not reasons.strip():
+        raise ReasonRequired()
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    if brand.status == Brand.Status.REJECTED:
+        raise InvalidStatusChange(brand.get_status_display(), _("rejected"))
+    brand.status = Brand.Status.REJECTED
+    brand.save(update_fields=["status"])
+    ReviewDecision.objects.create(
+        brand=brand, decision=ReviewDecision.Decision.REJECT, reasons=reasons, reviewer=reviewer
+    )
+    for authorization in brand.authorizations.select_for_update().filter(
+        status=BrandAuthorization.Status.PENDING
+    ):
+        _authorization_decide(authorization, approve=False, reviewer=reviewer, reasons=reasons)
+    return brand
+
+
+def _authorization_decide(authorization, *, approve, reviewer, reasons=""):
+    authorization.status = (
+        BrandAuthorization.Status.APPROVED if approve else BrandAuthorization.Status.REJECTED
+    )
+    authorization.decided_at = timezone.now()
+    authorization.save(update_fields=["status", "decided_at"])
+    ReviewDecision.objects.create(
+        brand_authorization=authorization,
+        decision=ReviewDecision.Decision.APPROVE if approve else ReviewDecision.Decision.REJECT,
+        reasons=reasons,
+        reviewer=reviewer,
+    )
+    kind = MerchantEvent.Kind.AUTHORIZATION_APPROVED if approve else MerchantEvent.Kind.AUTHORIZATION_REJECTED
+    _event(authorization.merchant, kind, reviewer, reasons, brand=authorization.brand.name)
+    _notify(
+        authorization.merchant,
+        _("Brand authorization %(status)s: %(brand)s")
+        % {"status": authorization.get_status_display(), "brand": authorization.brand.name},
+        reasons or _("Your authorization for %(brand)s was approved.") % {"brand": authorization.brand.name},
+    )
+
+
+@transaction.atomic
+def brand_authorization_approve(*, authorization: BrandAuthorization, reviewer: User, note: str = ""):
+    """Approve a merchant's later request to sell one more brand."""
+    _require_staff(reviewer)
+    authorization = (
+        BrandAuthorization.objects.select_for_update()
+        .select_related("brand", "merchant")
+        .get(pk=authorization.pk)
+    )
+    if authorization.status != BrandAuthorization.Status.PENDING:
+        raise InvalidStatusChange(authorization.get_status_display(), _("approved"))
+    if authorization.is_expired():
+        raise InvalidAuthorization(_("it expired on %(date)s") % {"date": authorization.valid_until})
+    if authorization.brand.status != Brand.Status.APPROVED:
+        raise InvalidAuthorization(
+            _("approve the brand %(brand)s first") % {"brand": authorization.brand.name}
+        )
+    _authorization_decide(authorization, approve=True, reviewer=reviewer, reasons=note)
+    return authorization
+
+
+@transaction.atomic
+def brand_authorization_reject(*, authorization: BrandAuthorization, reviewer: User, reasons: str):
+    _require_staff(reviewer)
+    if not reasons.strip():
+        raise ReasonRequired()
+    authorization = (
+        BrandAuthorization.objects.select_for_update()
+        .select_related("brand", "merchant")
+        .get(pk=authorization.pk)
+    )
+    if authorization.status != BrandAuthorization.Status.PENDING:
+        raise InvalidStatusChange(authorization.get_status_display(), _("rejected"))
+    _authorization_decide(authorization, approve=False, reviewer=reviewer, reasons=reasons)
+    return authorization
+
+
+def brand_authorizations_expire(*, today: date | None = None) -> int:
+    """Daily: authorizations past their end date expire, the merchant's published products of
+    that brand are hidden (unless another authorization still covers it), and the merchant is told.
+    One transaction per authorization, so one failure does not hold back the rest."""
+    today = today or timezone.localdate()
+    expired_ids = list(
+        BrandAuthorization.objects.filter(status=BrandAuthorization.Status.APPROVED, valid_until__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in expired_ids:
+        with transaction.atomic():
+            authorization = (
+                BrandAuthorization.objects.select_for_update()
+                .select_related("brand", "merchant")
+                .filter(pk=pk, status=BrandAuthorization.Status.APPROVED, valid_until__lt=today)
+                .first()
+            )
+            if authorization is None:
+                continue
+            authorization.status = BrandAuthorization.Status.EXPIRED
+            authorization.save(update_fields=["status"])
+            merchant, brand = authorization.merchant, authorization.brand
+            hidden = 0
+            if not selectors.merchant_may_sell_brand(merchant, brand, today=today):
+                hidden = Product.objects.filter(
+                    merchant=merchant, brand=brand, status=Product.Status.PUBLISHED
+                ).update(status=Product.Status.HIDDEN)
+            _event(
+                merchant,
+                MerchantEvent.Kind.AUTHORIZATION_EXPIRED,
+                None,
+                brand=brand.name,
+                valid_until=str(authorization.valid_until),
+                products_hidden=hidden,
+            )
+            _notify(
+                merchant,
+                _("Your authorization for %(brand)s has expired") % {"brand": brand.name},
+                _(
+                    "Your authorization to sell %(brand)s ended on %(date)s. %(count)s listings were hidden. "
+                    "Upload a renewed authorization in the seller dashboard to sell the brand again."
+                )
+                % {"brand": brand.name, "date": authorization.valid_until, "count": hidden},
+            )
+            count += 1
+    return count
+
+
+# --- discipline --------------------------------------------------------------------------------
+
+
+def _locked_merchant(merchant) -> Merchant:
+    return Merchant.objects.select_for_update().get(pk=merchant.pk)
+
+
+@transaction.atomic
+def violation_record(
+    *, merchant: Merchant, kind: ViolationKind, note: str, recorded_by: User, occurred_on: date | None = None
+) -> Violation:
+    """Record a breach and apply the thresholds of the year's points: warn, suspend, propose for
+    the blacklist. The blacklist itself is always a staff decision (`merchant_blacklist`)."""
+    _require_staff(recorded_by)
+    if not note.strip():
+        raise ReasonRequired()
+    merchant = _locked_merchant(merchant)
+    occurred_on = occurred_on or timezone.localdate()
+    before = selectors.penalty_points(merchant, year=occurred_on.year)
+    violation = Violation.objects.create(
+        merchant=merchant,
+        kind=kind,
+        points=kind.points,
+        note=note.strip(),
+        occurred_on=occurred_on,
+        recorded_by=recorded_by,
+    )
+    after = before + kind.points
+    _event(
+        merchant,
+        MerchantEvent.Kind.VIOLATION_RECORDED,
+        recorded_by,
+        note,
+        kind=kind.code,
+        points=kind.points,
+        year_total=after,
+    )
+    thresholds = settings.MERCHANT_PENALTY_THRESHOLDS
+    crossed = lambda level: before < thresholds[level] <= after  # noqa: E731
+    if crossed("blacklist"):
+        merchant.blacklist_proposed_at = timezone.now()
+        merchant.save(update_fields=["blacklist_proposed_at"])
+        _event(merchant, MerchantEvent.Kind.BLACKLIST_PROPOSED, recorded_by, year_total=after)
+    if crossed("suspend") or crossed("blacklist"):
+        if merchant.status == Merchant.Status.APPROVED:
+            _suspend(merchant, recorded_by, _("%(points)s penalty points this year") % {"points": after})
+    elif crossed("warn"):
+        _event(merchant, MerchantEvent.Kind.WARNED, recorded_by, year_total=after)
+    _notify(
+        merchant,
+        _("A violation was recorded against your store"),
+        _("%(kind)s: %(points)s points (%(total)s this year).\n\n%(note)s")
+        % {"kind": kind.name, "points": kind.points, "total": after, "note": note},
+    )
+    return violation
+
+
+def _suspend(merchant, actor, reason):
+    merchant.status = Merchant.Status.SUSPENDED
+    merchant.save(update_fields=["status"])
+    _event(merchant, MerchantEvent.Kind.SUSPENDED, actor, reason)
+    _notify(merchant, _("Your store is suspended"), reason)
+
+
+@transaction.atomic
+def merchant_suspend(*, merchant: Merchant, actor: User, reason: str) -> Merchant:
+    _require_staff(actor)
+    if not reason.strip():
+        raise ReasonRequired()
+    merchant = _locked_merchant(merchant)
+    if merchant.status != Merchant.Status.APPROVED:
+        raise InvalidStatusChange(merchant.get_status_display(), _("suspended"))
+    _suspend(merchant, actor, reason.strip())
+    return merchant
+
+
+@transaction.atomic
+def merchant_suspension_lift(*, merchant: Merchant, actor: User, note: str = "") -> Merchant:
+    _require_staff(actor)
+    merchant = _locked_merchant(merchant)
+    if merchant.status != Merchant.Status.SUSPENDED:
+        raise InvalidStatusChange(merchant.get_status_display(), _("reopened"))
+    merchant.status = Merchant.Status.APPROVED
+    merchant.blacklist_proposed_at = None
+    merchant.save(update_fields=["status", "blacklist_proposed_at"])
+    _event(merchant, MerchantEvent.Kind.SUSPENSION_LIFTED, actor, note)
+    _notify(merchant, _("Your store is open again"), note or _("The suspension of your store was lifted."))
+    return merchant
+
+
+@transaction.atomic
+def merchant_blacklist(*, merchant: Merchant, actor: User, reason: str, note: str) -> BlacklistEntry:
+    """Close the store for good: listings disappear (visibility needs an approved merchant), payouts
+    freeze (`Merchant.payouts_blocked`), buyers of unshipped orders may cancel for a full refund
+    (docs/rules.md), and the company appears on the public blacklist."""
+    _require_staff(actor)
+    if reason not in BlacklistEntry.Reason.values:
+        raise ReasonRequired()
+    if not note.strip():
+        raise ReasonRequired()
+    merchant = _locked_merchant(merchant)
+    if merchant.status == Merchant.Status.BLACKLISTED:
+        raise InvalidStatusChange(merchant.get_status_display(), _("blacklisted"))
+    entry = BlacklistEntry.objects.create(
+        merchant=merchant,
+        legal_name=merchant.legal_name,
+        store_name=merchant.name,
+        country=merchant.country,
+        registration_number=selectors.normalize_registration_number(merchant.registration_number),
+        reason=reason,
+        note=note.strip(),
+        created_by=actor,
+    )
+    merchant.status = Merchant.Status.BLACKLISTED
+    merchant.blacklist_proposed_at = None
+    merchant.save(update_fields=["status", "blacklist_proposed_at"])
+    _event(merchant, MerchantEvent.Kind.BLACKLISTED, actor, note, reason=reason)
+    _notify(
+        merchant,
+        _("Your store was closed and blacklisted"),
+        _("Reason: %(reason)s\n\n%(note)s") % {"reason": entry.get_reason_display(), "note": note},
+    )
+    return entry
+
+
+@transaction.atomic
+def merchant_blacklist_lift(*, merchant: Merchant, actor: User, reason: str) -> Merchant:
+    """Take a merchant off the blacklist (a recorded reason is required). The store stays closed as
+    suspended until staff also lift the suspension, so reopening is a second deliberate step."""
+    _require_staff(actor)
+    if not reason.strip():
+        raise ReasonRequired()
+    merchant = _locked_merchant(merchant)
+    if merchant.status != Merchant.Status.BLACKLISTED:
+        raise InvalidStatusChange(merchant.get_status_display(), _("taken off the blacklist"))
+    now = timezone.now()
+    BlacklistEntry.objects.filter(merchant=merchant, lifted_at__isnull=True).update(
+        lifted_at=now, lifted_by=actor, lift_reason=reason.strip()
+    )
+    merchant.status = Merchant.Status.SUSPENDED
+    merchant.save(update_fields=["status"])
+    _event(merchant, MerchantEvent.Kind.BLACKLIST_LIFTED, actor, reason)
+    return merchant
