@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from merchants.views import public as merchant_views
+
 from . import api, views
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
     path("pavilions/<str:code>/", views.pavilion_detail, name="pavilion"),
     path("product/<int:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
+    path("blacklist/", merchant_views.blacklist, name="blacklist"),
+    path("seller/", include("merchants.seller_urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -26,6 +30,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("staff/review/", include("merchants.review_urls")),
     path("staff/", admin.site.urls),
 ]
 

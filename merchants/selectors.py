@@ -161,6 +161,10 @@ class PenaltyStatus:
     label: str
 
 
+def penalty_thresholds() -> dict[str, int]:
+    return dict(settings.MERCHANT_PENALTY_THRESHOLDS)
+
+
 def penalty_status(merchant, *, points=None) -> PenaltyStatus:
     points = penalty_points(merchant) if points is None else points
     thresholds = settings.MERCHANT_PENALTY_THRESHOLDS

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "merchants"
 urlpatterns = [
-    path("<slug:slug>/", views.store, name="store"),
+    path("<slug:slug>/", public.store, name="store"),
+    path("<slug:slug>/credit/", public.credit, name="credit"),
 ]

@@ -1,0 +1,62 @@
+"""Who may open which page. One rule for pages and API: the seller dashboard belongs to a
+merchant's own staff, the review console to platform staff; other people's objects are 404."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+
+def is_merchant_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.merchant is not None)
+
+
+def is_platform_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def merchant_member_required(view):
+    """Anonymous visitors log in first; signed-in users who work for no merchant get 403. The view
+    receives the user's merchant as `request.merchant`."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_merchant_member(request.user):
+            raise PermissionDenied
+        request.merchant = request.user.merchant
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def platform_staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_platform_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class IsMerchantMember(permissions.BasePermission):
+    message = "Only a merchant's own staff may use this endpoint."
+
+    def has_permission(self, request, view):
+        return is_merchant_member(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        merchant_id = getattr(obj, "merchant_id", None)
+        return merchant_id is not None and merchant_id == request.user.merchant.pk
+
+
+class IsPlatformStaff(permissions.BasePermission):
+    message = "Only platform staff may use this endpoint."
+
+    def has_permission(self, request, view):
+        return is_platform_staff(request.user)
