@@ -654,19 +654,19 @@ def violation_record(
         MerchantEvent.Kind.VIOLATION_RECORDED,
         recorded_by,
         note,
-        kind=kind.code,
+        violation=kind.code,
         points=kind.points,
         year_total=after,
     )
     thresholds = settings.MERCHANT_PENALTY_THRESHOLDS
-    crossed = lambda level: before < thresholds[level] <= after  # noqa: E731
+    this_year = occurred_on.year == timezone.localdate().year  # a late record of an old breach
+    crossed = lambda level: this_year and before < thresholds[level] <= after  # noqa: E731
     if crossed("blacklist"):
         merchant.blacklist_proposed_at = timezone.now()
         merchant.save(update_fields=["blacklist_proposed_at"])
         _event(merchant, MerchantEvent.Kind.BLACKLIST_PROPOSED, recorded_by, year_total=after)
-    if crossed("suspend") or crossed("blacklist"):
-        if merchant.status == Merchant.Status.APPROVED:
-            _suspend(merchant, recorded_by, _("%(points)s penalty points this year") % {"points": after})
+    if (crossed("suspend") or crossed("blacklist")) and merchant.status == Merchant.Status.APPROVED:
+        _suspend(merchant, recorded_by, _("%(points)s penalty points this year") % {"points": after})
     elif crossed("warn"):
         _event(merchant, MerchantEvent.Kind.WARNED, recorded_by, year_total=after)
     _notify(

@@ -76,6 +76,7 @@ class MerchantFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"海外旗舰店{n}")
     country = "US"
     registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    contact_email = factory.LazyAttribute(lambda m: f"contact@{m.slug}.example")
     settlement_currency = "USD"
     status = Merchant.Status.APPROVED
     approved_at = factory.LazyFunction(timezone.now)
