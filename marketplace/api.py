@@ -5,6 +5,8 @@ from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
+from merchants import api as merchant_api
+
 from . import selectors
 from .filters import ProductFilter
 from .models import Category, ProductVariant
@@ -60,3 +62,5 @@ router = DefaultRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")
+
+merchant_api.register(router)

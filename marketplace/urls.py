@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 
 from . import api, views
@@ -26,6 +27,21 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # API
+    path(
+        "api/v1/seller/application/",
+        merchant_api.SellerApplicationView.as_view(),
+        name="api-seller-application",
+    ),
+    path(
+        "api/v1/seller/application/start/",
+        merchant_api.SellerApplicationStartView.as_view(),
+        name="api-seller-application-start",
+    ),
+    path(
+        "api/v1/seller/application/submit/",
+        merchant_api.SellerApplicationSubmitView.as_view(),
+        name="api-seller-application-submit",
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

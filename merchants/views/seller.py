@@ -34,7 +34,7 @@ STEPS = [
     ("store", gettext_lazy("Store and contact")),
     ("brands", gettext_lazy("Brands")),
     ("documents", gettext_lazy("Documents")),
-    ("submit", gettext_lazy("Review and submit")),
+    ("review", gettext_lazy("Review and submit")),
 ]
 
 
@@ -220,7 +220,7 @@ def application_submit(request):
         services.merchant_application_submit(application=app, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return redirect("seller:application_step", step="submit")
+        return redirect("seller:application_step", step="review")
     messages.success(request, _("Submitted. We usually review applications within three working days."))
     return redirect("seller:application")
 
