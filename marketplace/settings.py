@@ -143,6 +143,7 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 # Merchant discipline (docs/rules.md): points per calendar year at which a merchant is warned,
 # suspended, and proposed for the blacklist (48 in a year ends the store).
+MERCHANT_NOTIFICATIONS = True  # email merchants about decisions (off while seeding demo data)
 MERCHANT_PENALTY_THRESHOLDS = {"warn": 12, "suspend": 24, "blacklist": 48}
 AUTHORIZATION_EXPIRY_WARNING_DAYS = env.int("AUTHORIZATION_EXPIRY_WARNING_DAYS", default=30)
 QUALIFICATION_DOCUMENT_MAX_BYTES = env.int("QUALIFICATION_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -78,6 +78,8 @@ def _event(merchant, kind, actor=None, note="", **data):
 
 def _notify(merchant, subject, body):
     """Email the merchant's contact and owners once the transaction has committed."""
+    if not getattr(settings, "MERCHANT_NOTIFICATIONS", True):
+        return
     recipients = {merchant.contact_email} if merchant.contact_email else set()
     recipients.update(
         merchant.members.filter(role=MerchantMember.Role.OWNER).values_list("user__email", flat=True)

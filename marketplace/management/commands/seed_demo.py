@@ -24,6 +24,7 @@ from djmoney.money import Money
 from marketplace import demo_catalog as catalog
 from marketplace import demo_images, selectors, services
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory, User
+from merchants.demo import APPLICANTS, DEMO_APPLICANT, seed_merchant_lifecycle
 from merchants.models import BrandAuthorization, Merchant, MerchantMember
 
 BULK_THRESHOLD = 2000
@@ -97,6 +98,9 @@ class Command(BaseCommand):
         }
         for username, password, _email, role, _extra in DEMO_USERS:
             self.stdout.write(f"  {username:<9} / {password:<14} {roles[role]}")
+        self.stdout.write(
+            f"  {DEMO_APPLICANT[0]:<9} / {DEMO_APPLICANT[1]:<14} a company applying to sell (asked for more)"
+        )
 
 
 class _Seeder:
@@ -122,7 +126,7 @@ class _Seeder:
         Brand.objects.all().delete()
         while Category.objects.exists():  # sub-categories PROTECT their parent: delete leaves first
             Category.objects.filter(children__isnull=True).delete()
-        usernames = [u[0] for u in DEMO_USERS]
+        usernames = [u[0] for u in DEMO_USERS] + [a[0] for a in APPLICANTS]
         emails = [u[2] for u in DEMO_USERS]
         User.objects.filter(Q(username__in=usernames) | Q(email__in=emails)).delete()
         self.log("Deleted the previous catalogue and demo users.")
@@ -144,6 +148,13 @@ class _Seeder:
             self._products_bulk(count)
         else:
             self._products_one_by_one(count)
+        seed_merchant_lifecycle(
+            now=self.now,
+            rng=self.rng,
+            staff=User.objects.get(username="staff"),
+            merchants=self.merchants,
+            log=self.log,
+        )
 
     def _tax_categories(self) -> dict[str, TaxCategory]:
         result = {}
