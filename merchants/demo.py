@@ -14,6 +14,12 @@ from marketplace.models import Brand, User
 from . import services
 from .models import BrandAuthorization, Merchant, MerchantApplication, QualificationDocument, ViolationKind
 
+DEMO_VIOLATION_KINDS = [
+    ("late-shipment", "超时发货", "Late shipment", 2),
+    ("false-description", "商品描述不符", "Goods not as described", 4),
+    ("misleading-price", "虚假价格宣传", "Misleading price claims", 6),
+    ("fake-transactions", "虚假交易刷单", "Fake transactions", 24),
+]
 DEMO_APPLICANT = ("applicant", "applicant12345", "applicant@example.com")
 
 APPLICANTS = [
@@ -203,7 +209,13 @@ def seed_merchant_lifecycle(*, now, rng, staff, merchants, log):
             valid_until=today + timedelta(days=365),
         )
 
-    kinds = {k.code: k for k in ViolationKind.objects.all()}
+    # The kinds come from a data migration; made again here in case a database was emptied since.
+    kinds = {
+        code: ViolationKind.objects.get_or_create(
+            code=code, defaults={"name_zh": zh, "name_en": en, "points": points}
+        )[0]
+        for code, zh, en, points in DEMO_VIOLATION_KINDS
+    }
     # A warned store, a suspended one and a blacklisted one.
     warned, suspended, blacklisted = merchants[-4], merchants[-3], merchants[-2]
     for code, days_ago in (("late-shipment", 40), ("misleading-price", 25), ("false-description", 9)):

@@ -10,7 +10,7 @@ from djmoney.money import Money
 
 from marketplace import services
 from marketplace.models import Brand, Category, Product, ProductImage, TaxCategory, User
-from merchants.models import BrandAuthorization, Merchant, MerchantMember
+from merchants.models import BrandAuthorization, Merchant, MerchantMember, ViolationKind
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -161,3 +161,16 @@ class ProductFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         raise NotImplementedError("ProductFactory only creates (products are made by a service)")
+
+
+class ViolationKindFactory(factory.django.DjangoModelFactory):
+    """`ViolationKindFactory(code="late-shipment", points=2)`; reuses a kind with the same code."""
+
+    class Meta:
+        model = ViolationKind
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"kind-{n}")
+    name_zh = factory.LazyAttribute(lambda k: f"违规{k.code}")
+    name_en = factory.LazyAttribute(lambda k: f"Violation {k.code}")
+    points = 2

@@ -57,6 +57,14 @@ def test_staff_create_accounts_with_an_email(staff_client):
         "/staff/merchants/merchant/",
         "/staff/marketplace/exchangerate/",
         "/staff/marketplace/exchangeratechange/",
+        "/staff/merchants/merchantapplication/",
+        "/staff/merchants/brandauthorization/",
+        "/staff/merchants/qualificationdocument/",
+        "/staff/merchants/reviewdecision/",
+        "/staff/merchants/violationkind/",
+        "/staff/merchants/violation/",
+        "/staff/merchants/blacklistentry/",
+        "/staff/merchants/merchantevent/",
     ],
 )
 def test_staff_console_pages_open(staff_client, rates, url):

@@ -19,13 +19,23 @@ from tests.factories import (
     ProductFactory,
     StaffFactory,
     UserFactory,
+    ViolationKindFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
+POINTS = {
+    "late-shipment": 2,
+    "false-description": 4,
+    "misleading-price": 6,
+    "unauthorized-brand": 12,
+    "fake-transactions": 24,
+}
+
+
 def kind(code):
-    return ViolationKind.objects.get(code=code)  # the starting list comes from a data migration
+    return ViolationKindFactory(code=code, points=POINTS[code])
 
 
 def test_points_warn_then_suspend_then_propose_the_blacklist(db):
