@@ -56,6 +56,14 @@ class Merchant(LocalizedFieldsMixin, models.Model):
         verbose_name = _("merchant")
         verbose_name_plural = _("merchants")
         ordering = ["slug"]
+        constraints = [
+            # One company, one store: two approvals racing for the same number cannot both win.
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~models.Q(status="pending") & ~models.Q(registration_number=""),
+                name="merchant_registration_number_unique",
+            )
+        ]
 
     def __str__(self):
         return self.name_en or self.name_zh or self.legal_name

@@ -5,7 +5,7 @@ suspension and the blacklist. Each function runs in one transaction, checks who 
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -394,7 +394,11 @@ def merchant_application_approve(*, application: MerchantApplication, reviewer: 
         merchant.slug = _unique_slug(Merchant, application.store_name_en or application.legal_name)
     merchant.status = Merchant.Status.APPROVED
     merchant.approved_at = merchant.approved_at or timezone.now()
-    merchant.save()
+    try:
+        with transaction.atomic():
+            merchant.save()
+    except IntegrityError as exc:  # another reviewer approved the same company a moment ago
+        raise RegistrationTaken() from exc
     now = timezone.now()
     for authorization in application.brand_authorizations.select_for_update().filter(
         status=BrandAuthorization.Status.PENDING

@@ -75,7 +75,7 @@ class MerchantFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Store {n} Official")
     name_zh = factory.Sequence(lambda n: f"海外旗舰店{n}")
     country = "US"
-    registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    registration_number = factory.Sequence(lambda n: f"REG{n:06d}")  # stored normalized
     contact_email = factory.LazyAttribute(lambda m: f"contact@{m.slug}.example")
     settlement_currency = "USD"
     status = Merchant.Status.APPROVED

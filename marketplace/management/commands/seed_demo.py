@@ -26,6 +26,7 @@ from marketplace import demo_images, selectors, services
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory, User
 from merchants.demo import APPLICANTS, DEMO_APPLICANT, seed_merchant_lifecycle
 from merchants.models import BrandAuthorization, Merchant, MerchantMember
+from merchants.selectors import normalize_registration_number
 
 BULK_THRESHOLD = 2000
 BATCH_SIZE = 2000
@@ -236,7 +237,9 @@ class _Seeder:
                     "description_en": spec["description_en"],
                     "country": spec["country"],
                     "settlement_currency": catalog.CURRENCY_BY_COUNTRY[spec["country"]],
-                    "registration_number": self._registration_number(spec["country"]),
+                    "registration_number": normalize_registration_number(
+                        self._registration_number(spec["country"])
+                    ),
                     "status": Merchant.Status.APPROVED,
                     "approved_at": approved_at,
                 },
