@@ -110,7 +110,7 @@ def application(request):
             "steps": STEPS,
             "problems": services.application_problems(app) if app.is_editable else [],
             "decisions": app.decisions.select_related("reviewer"),
-            "authorizations": app.brand_authorizations.select_related("brand"),
+            "authorizations": app.brand_authorizations.select_related("brand").prefetch_related("documents"),
             "documents": request.merchant.documents.select_related("brand_authorization__brand"),
         },
     )
@@ -297,7 +297,7 @@ def documents(request):
         "merchants/seller/documents.html",
         {
             "documents": merchant.documents.select_related("brand_authorization__brand"),
-            "authorizations": merchant.brand_authorizations.select_related("brand"),
+            "authorizations": merchant.brand_authorizations.select_related("brand").prefetch_related("documents"),
             "brand_form": brand_form,
             "document_form": document_form,
         },
