@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -251,11 +252,9 @@ def document_delete(request, pk):
 
 def document_download(request, pk):
     """A document, shown in the browser, to the merchant's own staff and to platform staff only.
-    Anyone else gets 404, so document numbers reveal nothing."""
+    Anonymous visitors get 403 and everyone else 404, so document numbers reveal nothing."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
+        raise PermissionDenied  # no login redirect: a document link must not even look valid
     document = get_object_or_404(QualificationDocument, pk=pk)
     own = is_merchant_member(request.user) and request.user.merchant.pk == document.merchant_id
     if not (own or is_platform_staff(request.user)):
@@ -297,7 +296,9 @@ def documents(request):
         "merchants/seller/documents.html",
         {
             "documents": merchant.documents.select_related("brand_authorization__brand"),
-            "authorizations": merchant.brand_authorizations.select_related("brand").prefetch_related("documents"),
+            "authorizations": merchant.brand_authorizations.select_related("brand").prefetch_related(
+                "documents"
+            ),
             "brand_form": brand_form,
             "document_form": document_form,
         },

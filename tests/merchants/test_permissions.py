@@ -53,7 +53,7 @@ PAGES = [
     ("seller:documents", {}, (LOGIN, 403, 200, 200, 403)),
     ("seller:penalties", {}, (LOGIN, 403, 200, 200, 403)),
     # A's document: only A's staff and platform staff; everyone else learns nothing (404)
-    ("seller:document", {"pk": "document"}, (LOGIN, 404, 200, 404, 200)),
+    ("seller:document", {"pk": "document"}, (403, 404, 200, 404, 200)),
     # review console
     ("review:queue", {}, (LOGIN, 403, 403, 403, 200)),
     ("review:application", {"pk": "application"}, (LOGIN, 403, 403, 403, 200)),
