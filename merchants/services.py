@@ -347,7 +347,7 @@ def merchant_application_submit(*, application: MerchantApplication, actor: User
     application = _locked_application(application)
     _require_member(actor, application.merchant)
     if not application.can_become(State.SUBMITTED):
-        raise IllegalTransition(application.get_state_display(), gettext_lazy("submitted"))
+        raise IllegalTransition(application.get_state_display(), gettext_lazy("submitted for review"))
     _check_company(application.country, application.registration_number, application.merchant)
     problems = application_problems(application)
     if problems:
