@@ -5,6 +5,8 @@ from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
+from merchants.api import SellerProductViewSet
+
 from . import selectors
 from .filters import ProductFilter
 from .models import Category, ProductVariant
@@ -60,3 +62,4 @@ router = DefaultRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")
+router.register("seller/products", SellerProductViewSet, basename="seller-product")
