@@ -47,6 +47,7 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = PRODUCT_FIELDS
+        labels = {"brand": _("brand"), "tax_category": _("tax category")}
         widgets = {
             "description_zh": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),

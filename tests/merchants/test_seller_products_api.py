@@ -28,7 +28,9 @@ def payload(**changes):
         "tax_category": "general",
         "origin_country": "jp",
         "shipping_mode": "bonded",
-        "variants": [{"sku": "API-1", "name_en": "30 ml", "price": "29.90", "stock": 10, "weight_grams": 150}],
+        "variants": [
+            {"sku": "API-1", "name_en": "30 ml", "price": "29.90", "stock": 10, "weight_grams": 150}
+        ],
     }
     data.update(changes)
     return data
