@@ -241,11 +241,9 @@ def product_update(*, product: Product, actor_merchant, **fields) -> Product:
         setattr(product, name, value)
     if not (product.name_zh or product.name_en):
         raise ProductNotAllowed(_("a name in Chinese or English is required"))
+    # Whether the store is open is checked when publishing; a suspended store may still tidy its listings.
     product_check_listable(
-        merchant=product.merchant,
-        brand=product.brand,
-        tax_category=product.tax_category,
-        publish=product.status == Product.Status.PUBLISHED,
+        merchant=product.merchant, brand=product.brand, tax_category=product.tax_category, publish=False
     )
     product.save()
     return product

@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = getattr(settings, "PRODUCT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "PRODUCT_IMPORT_MAX_ROWS", 5000)
-PROGRESS_EVERY = 1  # product groups between progress updates
 
 # (column, required in the header, what it means) - the documented format, in template order.
 COLUMNS = [
