@@ -82,7 +82,7 @@ def seller_products(merchant, *, status: str = "", q: str = ""):
         skus = ProductVariant.objects.filter(product=OuterRef("pk"), sku__icontains=q)
         products = products.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Exists(skus))
     return (
-        products.select_related("brand", "category")
+        products.select_related("brand", "category", "tax_category")
         .annotate(variant_count=Count("variants"), stock_total=Sum("variants__stock"))
         .prefetch_related(
             Prefetch(

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from marketplace.models import Product
-from merchants.models import ProductImport
+from merchants.models import Merchant, ProductImport
 from tests.factories import (
     BrandAuthorizationFactory,
     BrandFactory,
@@ -96,3 +96,25 @@ def test_create_edit_publish_and_import(live_server, seller_page, screenshot, tm
     imported = ProductImport.objects.get()
     assert (imported.created_count, imported.failed_rows) == (1, 1)
     screenshot("43-seller-import")
+
+
+def test_the_progress_bar_follows_a_running_import(live_server, seller_page, screenshot):
+    page = seller_page
+    merchant = Merchant.objects.get(members__user__username="kyoto")
+    running = ProductImport.objects.create(
+        merchant=merchant,
+        original_name="big.xlsx",
+        file_format="xlsx",
+        status="running",
+        total_rows=10,
+        processed_rows=3,
+        file="imports/none.xlsx",
+    )
+    page.goto(live_server.url + f"/seller/products/import/{running.pk}/")
+    assert page.locator(".progress__bar").evaluate("el => el.style.width") == "30%"
+    ProductImport.objects.filter(pk=running.pk).update(processed_rows=7)
+    page.wait_for_function("document.querySelector('.progress__bar').style.width === '70%'")
+    screenshot("44-seller-import-running")
+    ProductImport.objects.filter(pk=running.pk).update(processed_rows=10, status="done", created_count=4)
+    page.wait_for_selector("text=没有错误")  # the page reloads itself when the import finishes
+    assert page.locator(".status--done").count() == 1

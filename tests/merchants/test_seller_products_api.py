@@ -134,3 +134,19 @@ def test_the_endpoint_is_in_the_openapi_schema(client):
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     assert "/api/v1/seller/products/{id}/publish/" in schema.content.decode()
+
+
+def test_list_query_count_does_not_grow(api, merchant, brand):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(URL).status_code == 200
+        return len(captured.captured_queries)
+
+    ProductFactory(merchant=merchant, brand=brand, images=1, prices=["1", "2"])
+    few = count()
+    for _ in range(8):
+        ProductFactory(merchant=merchant, brand=brand, images=2, prices=["1", "2", "3"])
+    assert count() == few
