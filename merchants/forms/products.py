@@ -38,11 +38,18 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{category.parent.name} › {category.name}" if category.parent else category.name
 
 
+class TaxCategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, tax_category):
+        rate = tax_category.effective_rate * 100
+        return f"{tax_category.name} ({rate:.1f}%)"
+
+
 class ProductForm(forms.ModelForm):
     """A product's description. Brands are those the store may sell (plus the current one, so an
     expired authorization shows as the service's clear refusal rather than a vanished choice)."""
 
     category = CategoryChoiceField(queryset=Category.objects.none(), label=_("category"))
+    tax_category = TaxCategoryChoiceField(queryset=TaxCategory.objects.none(), label=_("tax category"))
 
     class Meta:
         model = Product
@@ -97,6 +104,9 @@ class ProductCreateForm(ProductForm):
     def __init__(self, *args, merchant, **kwargs):
         super().__init__(*args, merchant=merchant, **kwargs)
         self.fields["price"] = _price_field(merchant.settlement_currency)
+        self.order_fields(
+            [*PRODUCT_FIELDS, "sku", "price", "option_zh", "option_en", "stock", "weight_grams"]
+        )
 
     def first_variant(self) -> dict:
         data = self.cleaned_data
@@ -112,6 +122,7 @@ class ProductCreateForm(ProductForm):
 
 class VariantForm(forms.ModelForm):
     stock = forms.IntegerField(label=_("stock"))
+
     class Meta:
         model = ProductVariant
         fields = ["sku", "name_zh", "name_en", "stock", "weight_grams", "is_active"]
