@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -13,6 +14,7 @@ from djmoney.money import Money
 from marketplace.models import Product, ProductVariant
 from merchants import product_import
 from merchants.models import ProductImport
+from merchants.storage import private_storage
 from tests.factories import BrandFactory, ProductFactory
 
 from .conftest import image_bytes
@@ -258,3 +260,23 @@ def test_another_merchants_import_is_404_and_outsiders_are_kept_out(
     client.force_login(consumer)
     for url in [*urls, reverse("seller:product_import")]:
         assert client.get(url).status_code == 403
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(seller, merchant):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    response = seller.post(
+        reverse("seller:product_import"), {"file": SimpleUploadedFile("products.xlsx", out.getvalue())}
+    )
+    assert "ZIP archive, not an XLSX" in " ".join(response.context["form"].errors["file"])
+
+
+def test_the_upload_is_kept_in_private_storage(
+    seller, merchant, catalog, settings, django_capture_on_commit_callbacks
+):
+    upload(seller, csv_file([row(sku="A-1", price="1", stock="1")]), django_capture_on_commit_callbacks)
+    imported = ProductImport.objects.get()
+    assert imported.file.storage is private_storage
+    assert imported.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not str(imported.file.path).startswith(str(settings.MEDIA_ROOT))
