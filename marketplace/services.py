@@ -17,6 +17,7 @@ from merchants.selectors import merchant_may_sell_brand
 
 from . import selectors
 from .errors import (
+    DomainError,
     InvalidExchangeRate,
     InvalidProductImage,
     InvalidVariant,
@@ -453,3 +454,29 @@ def product_update_with_variants(
         sku = spec.pop("sku", None) or (variant.sku if variant else "")
         variant_save(product=product, actor_merchant=actor_merchant, variant=variant, sku=sku, **spec)
     return product
+
+
+@transaction.atomic
+def product_variants_save(*, product: Product, actor_merchant, changes: list[dict]) -> None:
+    """Save several variants of a product together, all or nothing (the edit page's variants table).
+
+    Each change is `{"variant": existing or None, "delete": bool, "sku": ..., **fields}`. Additions and
+    active variants are saved first, then deactivations and deletions, so swapping one variant for another
+    in one go never leaves a published product without an active variant in between. A refusal carries
+    the position of the change that caused it as `exc.change_index`."""
+    order = sorted(
+        range(len(changes)),
+        key=lambda i: (bool(changes[i].get("delete")), changes[i].get("is_active", True) is False),
+    )
+    for index in order:
+        change = dict(changes[index])
+        variant, delete = change.pop("variant", None), change.pop("delete", False)
+        try:
+            if delete:
+                if variant is not None:
+                    variant_delete(variant=variant, actor_merchant=actor_merchant)
+            else:
+                variant_save(product=product, actor_merchant=actor_merchant, variant=variant, **change)
+        except DomainError as exc:
+            exc.change_index = index
+            raise

@@ -7,7 +7,6 @@ Another store's product or import is a 404.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -154,28 +153,29 @@ def product_edit(request, pk):
 
 
 def _variants_save(request, product, formset) -> bool:
-    """Save every changed variant form, all or nothing; a refusal becomes that form's error."""
-    merchant = request.merchant
-    with transaction.atomic():
-        for form in formset.forms:
-            if not form.has_changed() and not (form.instance.pk and form in formset.deleted_forms):
-                continue
-            try:
-                if form in formset.deleted_forms:
-                    if form.instance.pk:
-                        catalog.variant_delete(variant=form.instance, actor_merchant=merchant)
-                    continue
-                catalog.variant_save(
-                    product=product,
-                    actor_merchant=merchant,
-                    variant=form.instance if form.instance.pk else None,
-                    sku=form.cleaned_data["sku"],
+    """Save every changed row of the variants table together; a refusal becomes that row's error."""
+    forms = [
+        form
+        for form in formset.forms
+        if form.has_changed() or (form.instance.pk and form in formset.deleted_forms)
+    ]
+    changes = []
+    for form in forms:
+        if form in formset.deleted_forms:
+            changes.append({"variant": form.instance if form.instance.pk else None, "delete": True})
+        else:
+            changes.append(
+                {
+                    "variant": form.instance if form.instance.pk else None,
+                    "sku": form.cleaned_data["sku"],
                     **form.variant_fields(),
-                )
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-                transaction.set_rollback(True)
-                return False
+                }
+            )
+    try:
+        catalog.product_variants_save(product=product, actor_merchant=request.merchant, changes=changes)
+    except DomainError as exc:
+        forms[getattr(exc, "change_index", 0)].add_error(None, str(exc))
+        return False
     return True
 
 

@@ -353,3 +353,24 @@ def test_image_size_limit(merchant, brand, monkeypatch):
     upload = SimpleUploadedFile("big.png", image_bytes(size=(200, 200)))
     with pytest.raises(InvalidProductImage, match="at most"):
         services.product_image_add(product=product, actor_merchant=merchant, uploaded_file=upload)
+
+
+def test_swapping_the_only_active_variant_of_a_published_product_in_one_save(seller, merchant, brand):
+    product = ProductFactory(merchant=merchant, brand=brand, prices=["10.00"])  # published
+    url = reverse("seller:product_edit", args=[product.pk])
+    new = {"sku": "SWAP-1", "price": "11.00", "stock": "3", "weight_grams": "500", "is_active": "on"}
+    response = seller.post(url, variants_post(product, {0: {"is_active": ""}}, extra=new))
+    assert response.status_code == 302
+    assert list(product.variants.filter(is_active=True).values_list("sku", flat=True)) == ["SWAP-1"]
+    product.refresh_from_db()
+    assert product.price == Money("11.00", "USD")
+
+
+def test_a_refused_row_rolls_back_the_whole_table(seller, merchant, brand):
+    product = ProductFactory(merchant=merchant, brand=brand, prices=["10.00", "20.00"])  # published
+    url = reverse("seller:product_edit", args=[product.pk])
+    rows = {0: {"stock": "99", "is_active": ""}, 1: {"is_active": ""}}
+    response = seller.post(url, variants_post(product, rows))
+    assert response.status_code == 200
+    assert "at least one active variant" in response.content.decode()
+    assert list(product.variants.values_list("stock", "is_active")) == [(50, True), (50, True)]
