@@ -47,3 +47,27 @@ class ProductNotAllowed(DomainError):
 
     def __init__(self, reason):
         super().__init__(reason=reason)
+
+
+class ProductNotOwned(DomainError):
+    """Another store's product (or variant, or image): pages and the API answer 404."""
+
+    code = "product_not_owned"
+    status = 404
+    message = _("This product does not belong to your store.")
+
+
+class InvalidVariant(DomainError):
+    code = "invalid_variant"
+    message = _("This variant cannot be saved: %(reason)s")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)
+
+
+class InvalidProductImage(DomainError):
+    code = "invalid_product_image"
+    message = _("This image cannot be accepted: %(reason)s")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)

@@ -1,20 +1,31 @@
 """Writes and business rules of the platform core. Every function runs in one transaction and leaves
 an event record where the change matters to money (exchange rates)."""
 
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min, ProtectedError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
+from PIL import Image, UnidentifiedImageError
 
 from merchants.selectors import merchant_may_sell_brand
 
 from . import selectors
-from .errors import InvalidExchangeRate, ProductNotAllowed, UnknownCurrency
-from .models import Brand, ExchangeRate, ExchangeRateChange, Product, ProductVariant
+from .errors import (
+    DomainError,
+    InvalidExchangeRate,
+    InvalidProductImage,
+    InvalidVariant,
+    ProductNotAllowed,
+    ProductNotOwned,
+    UnknownCurrency,
+)
+from .models import Brand, ExchangeRate, ExchangeRateChange, Product, ProductImage, ProductVariant
 from .money import to_cny
 
 
@@ -146,6 +157,15 @@ def product_create(
         publish=publish,
         variant_currencies=[getattr(v["price"], "currency", merchant.settlement_currency) for v in variants],
     )
+    skus = [str(spec.get("sku", "")).strip() for spec in variants]
+    if not all(skus):
+        raise InvalidVariant(_("a SKU is required"))
+    repeated = next((sku for sku in skus if skus.count(sku) > 1), None)
+    taken = repeated or ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True).first()
+    if taken:
+        raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": taken})
+    if any(int(spec.get("stock", 0)) < 0 for spec in variants):
+        raise InvalidVariant(_("the stock cannot be negative"))
     product = Product.objects.create(
         merchant=merchant,
         brand=brand,
@@ -173,3 +193,290 @@ def product_create(
     products_refresh_listing_prices(product_ids=[product.pk])
     product.refresh_from_db()
     return product
+
+
+# --- A merchant's own products: edit, publish, variants, images ---------------------------------------
+# Every function takes the acting merchant and refuses another store's product (`ProductNotOwned`,
+# a 404 for pages and the API), runs in one transaction with the product row locked, and refreshes the
+# listing price whenever a price or the set of active variants changes.
+
+PRODUCT_UPDATABLE_FIELDS = frozenset(
+    {
+        "brand",
+        "category",
+        "tax_category",
+        "origin_country",
+        "shipping_mode",
+        "name_zh",
+        "name_en",
+        "description_zh",
+        "description_en",
+    }
+)
+VARIANT_FIELDS = (
+    "name_zh", "name_en", "price", "stock", "weight_grams", "is_active", "attributes", "position"
+)
+PRODUCT_IMAGE_MAX_BYTES = getattr(settings, "PRODUCT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+PRODUCT_IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
+
+
+def _product_locked(product: Product, actor_merchant) -> Product:
+    if actor_merchant is None or product.merchant_id != actor_merchant.pk:
+        raise ProductNotOwned()
+    return (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("merchant", "brand", "tax_category")
+        .get(pk=product.pk)
+    )
+
+
+@transaction.atomic
+def product_update(*, product: Product, actor_merchant, **fields) -> Product:
+    """Change a product's description fields (not its status: see `product_publish`). The listing rules
+    hold after the change, so a brand can only be swapped for another the store may sell."""
+    unknown = set(fields) - PRODUCT_UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"product_update() cannot change {sorted(unknown)}")
+    product = _product_locked(product, actor_merchant)
+    for name, value in fields.items():
+        setattr(product, name, value)
+    if not (product.name_zh or product.name_en):
+        raise ProductNotAllowed(_("a name in Chinese or English is required"))
+    # Whether the store is open is checked when publishing; a suspended store may still tidy its listings.
+    product_check_listable(
+        merchant=product.merchant, brand=product.brand, tax_category=product.tax_category, publish=False
+    )
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_publish(*, product: Product, actor_merchant) -> Product:
+    """Put a product on sale. Re-checks every listing rule: an open (approved) store, an approved brand
+    with an authorization in force, goods on the positive list, and at least one active variant."""
+    product = _product_locked(product, actor_merchant)
+    product_check_listable(
+        merchant=product.merchant,
+        brand=product.brand,
+        tax_category=product.tax_category,
+        publish=True,
+        variant_currencies=product.variants.filter(is_active=True).values_list("price_currency", flat=True),
+    )
+    if not product.variants.filter(is_active=True).exists():
+        raise ProductNotAllowed(_("a product needs at least one active variant to be published"))
+    if product.status != Product.Status.PUBLISHED:
+        product.status = Product.Status.PUBLISHED
+        product.save(update_fields=["status", "updated_at"])
+    products_refresh_listing_prices(product_ids=[product.pk])
+    product.refresh_from_db()
+    return product
+
+
+@transaction.atomic
+def product_unpublish(*, product: Product, actor_merchant) -> Product:
+    """Take a product off sale (it becomes hidden; the merchant can publish it again)."""
+    product = _product_locked(product, actor_merchant)
+    if product.status == Product.Status.PUBLISHED:
+        product.status = Product.Status.HIDDEN
+        product.save(update_fields=["status", "updated_at"])
+    return product
+
+
+def _variant_price(price, merchant) -> Decimal:
+    currency = getattr(price, "currency", None)
+    if currency is not None and str(currency) != merchant.settlement_currency:
+        raise ProductNotAllowed(_("prices must be in the merchant's settlement currency"))
+    try:
+        amount = Decimal(str(getattr(price, "amount", price)))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise InvalidVariant(_("the price is not a number")) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidVariant(_("the price must be more than zero"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidVariant(_("the price may have at most two decimal places"))
+    return amount
+
+
+@transaction.atomic
+def variant_save(
+    *, product: Product, actor_merchant, sku: str, variant: ProductVariant | None = None, **fields
+) -> ProductVariant:
+    """Create a variant (no `variant`) or change one. The SKU is unique across the platform; the price is
+    in the merchant's settlement currency and above zero; stock is zero or more. A published product
+    keeps at least one active variant."""
+    unknown = set(fields) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"variant_save() cannot set {sorted(unknown)}")
+    product = _product_locked(product, actor_merchant)
+    if variant is not None and variant.product_id != product.pk:
+        raise ProductNotOwned()
+    sku = (sku or "").strip()
+    if not sku:
+        raise InvalidVariant(_("a SKU is required"))
+    taken = ProductVariant.objects.filter(sku=sku).exclude(pk=getattr(variant, "pk", None)).first()
+    if taken is not None:
+        if taken.product_id == product.pk:
+            raise InvalidVariant(_("another variant of this product already uses SKU %(sku)s") % {"sku": sku})
+        raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": sku})
+    if "stock" in fields:
+        try:
+            stock = int(fields["stock"])
+        except (TypeError, ValueError) as exc:
+            raise InvalidVariant(_("the stock must be a whole number")) from exc
+        if stock < 0:
+            raise InvalidVariant(_("the stock cannot be negative"))
+        fields["stock"] = stock
+    if "weight_grams" in fields and fields["weight_grams"] is not None and int(fields["weight_grams"]) <= 0:
+        raise InvalidVariant(_("the weight must be more than zero grams"))
+    if variant is None:
+        if "price" not in fields:
+            raise InvalidVariant(_("a price is required"))
+        variant = ProductVariant(product=product, sku=sku)
+        if "position" not in fields:
+            last = product.variants.aggregate(last=Max("position"))["last"]
+            variant.position = 0 if last is None else last + 1
+    else:
+        variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+        variant.sku = sku
+    if "price" in fields:
+        currency = product.merchant.settlement_currency
+        variant.price = Money(_variant_price(fields.pop("price"), product.merchant), currency)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(variant, name, value)
+    variant.save()
+    _product_keeps_an_active_variant(product)
+    products_refresh_listing_prices(product_ids=[product.pk])
+    return variant
+
+
+def _product_keeps_an_active_variant(product: Product) -> None:
+    if product.status == Product.Status.PUBLISHED and not product.variants.filter(is_active=True).exists():
+        raise InvalidVariant(
+            _("a published product needs at least one active variant; unpublish the product first")
+        )
+
+
+@transaction.atomic
+def variant_delete(*, variant: ProductVariant, actor_merchant) -> bool:
+    """Delete a variant, or deactivate it when orders refer to it (history keeps it). Returns True when
+    the variant was deleted, False when it was only deactivated."""
+    product = _product_locked(variant.product, actor_merchant)
+    if product.variants.count() <= 1:
+        raise InvalidVariant(_("a product keeps at least one variant; deactivate it instead"))
+    deleted = True
+    try:
+        with transaction.atomic():
+            ProductVariant.objects.filter(pk=variant.pk).delete()
+    except ProtectedError:
+        ProductVariant.objects.filter(pk=variant.pk).update(is_active=False)
+        deleted = False
+    _product_keeps_an_active_variant(product)
+    products_refresh_listing_prices(product_ids=[product.pk])
+    return deleted
+
+
+def product_image_check(uploaded) -> str:
+    """The file extension for a real JPEG or PNG of at most 5 MB, checked by content with Pillow."""
+    size = uploaded.size
+    if not size:
+        raise InvalidProductImage(_("the file is empty"))
+    if size > PRODUCT_IMAGE_MAX_BYTES:
+        raise InvalidProductImage(
+            _("it is %(size)s, and images may be at most %(limit)s")
+            % {"size": filesizeformat(size), "limit": filesizeformat(PRODUCT_IMAGE_MAX_BYTES)}
+        )
+    try:
+        uploaded.seek(0)
+        with Image.open(uploaded) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InvalidProductImage(_("only JPEG and PNG images are accepted")) from exc
+    finally:
+        uploaded.seek(0)
+    if kind not in PRODUCT_IMAGE_FORMATS:
+        raise InvalidProductImage(_("only JPEG and PNG images are accepted"))
+    return PRODUCT_IMAGE_FORMATS[kind]
+
+
+@transaction.atomic
+def product_image_add(*, product: Product, actor_merchant, uploaded_file, alt: str = "") -> ProductImage:
+    """Add an image at the end of the product's gallery (public media, under `products/`)."""
+    product = _product_locked(product, actor_merchant)
+    suffix = product_image_check(uploaded_file)
+    last = product.images.aggregate(last=Max("position"))["last"]
+    image = ProductImage(product=product, alt=alt[:200], position=0 if last is None else last + 1)
+    image.image.save(f"{product.pk}-{secrets.token_hex(8)}{suffix}", uploaded_file, save=False)
+    image.save()
+    return image
+
+
+@transaction.atomic
+def product_image_delete(*, image: ProductImage, actor_merchant) -> None:
+    _product_locked(image.product, actor_merchant)
+    name, storage = image.image.name, image.image.storage
+    image.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def product_images_reorder(*, product: Product, actor_merchant, image_ids: list[int]) -> None:
+    """Put the gallery in the given order (the first image is the cover); unknown ids are ignored and
+    images not named keep their relative order after the named ones."""
+    product = _product_locked(product, actor_merchant)
+    images = {image.pk: image for image in product.images.all()}
+    ordered = [images[pk] for pk in dict.fromkeys(image_ids) if pk in images]
+    ordered += [image for pk, image in images.items() if image not in ordered]
+    for position, image in enumerate(ordered):
+        image.position = position
+    ProductImage.objects.bulk_update(ordered, ["position"])
+
+
+@transaction.atomic
+def product_update_with_variants(
+    *, product: Product, actor_merchant, fields: dict, variants: list[tuple[int | None, dict]]
+) -> Product:
+    """Change a product and some of its variants together, all or nothing (the API's update). Each
+    variant is named by id, or by a SKU the product already has; any other is added."""
+    if fields:
+        product = product_update(product=product, actor_merchant=actor_merchant, **fields)
+    else:
+        product = _product_locked(product, actor_merchant)
+    own = {variant.pk: variant for variant in product.variants.all()}
+    by_sku = {variant.sku: variant for variant in own.values()}
+    for variant_id, spec in variants:
+        spec = dict(spec)
+        if variant_id is not None and variant_id not in own:
+            raise InvalidVariant(_("this product has no variant %(id)s") % {"id": variant_id})
+        variant = own.get(variant_id) or by_sku.get(spec.get("sku"))
+        sku = spec.pop("sku", None) or (variant.sku if variant else "")
+        variant_save(product=product, actor_merchant=actor_merchant, variant=variant, sku=sku, **spec)
+    return product
+
+
+@transaction.atomic
+def product_variants_save(*, product: Product, actor_merchant, changes: list[dict]) -> None:
+    """Save several variants of a product together, all or nothing (the edit page's variants table).
+
+    Each change is `{"variant": existing or None, "delete": bool, "sku": ..., **fields}`. Additions and
+    active variants are saved first, then deactivations and deletions, so swapping one variant for another
+    in one go never leaves a published product without an active variant in between. A refusal carries
+    the position of the change that caused it as `exc.change_index`."""
+    order = sorted(
+        range(len(changes)),
+        key=lambda i: (bool(changes[i].get("delete")), changes[i].get("is_active", True) is False),
+    )
+    for index in order:
+        change = dict(changes[index])
+        variant, delete = change.pop("variant", None), change.pop("delete", False)
+        try:
+            if delete:
+                if variant is not None:
+                    variant_delete(variant=variant, actor_merchant=actor_merchant)
+            else:
+                variant_save(product=product, actor_merchant=actor_merchant, variant=variant, **change)
+        except DomainError as exc:
+            exc.change_index = index
+            raise

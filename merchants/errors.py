@@ -93,3 +93,11 @@ class InvalidStatusChange(MerchantError):
 
     def __init__(self, status, action):
         super().__init__(status=status, action=action)
+
+
+class InvalidImportFile(MerchantError):
+    code = "invalid_import_file"
+    message = _("This file cannot be imported: %(reason)s")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)

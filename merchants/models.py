@@ -428,3 +428,65 @@ class MerchantEvent(models.Model):
 
     def __str__(self):
         return f"{self.merchant}: {self.get_kind_display()}"
+
+
+def product_import_upload_to(instance, filename):
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"imports/{instance.merchant_id}/{secrets.token_hex(12)}{suffix}"
+
+
+class ProductImport(models.Model):
+    """A spreadsheet of products a merchant uploaded, and how far its processing got. The file stays in
+    private storage; `errors` holds one entry per problem: {"row", "column", "message"}."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="product_imports")
+    file = models.FileField(storage=private_storage, upload_to=product_import_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("products created"), default=0)
+    updated_count = models.PositiveIntegerField(_("products updated"), default=0)
+    failed_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    failure = models.TextField(_("why the import failed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("seller:import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -17,5 +17,18 @@ urlpatterns = [
     path("documents/<int:pk>/delete/", seller.document_delete, name="document_delete"),
     path("penalties/", seller.penalties, name="penalties"),
     path("products/", seller_products.product_list, name="products"),
+    path("products/new/", seller_products.product_create, name="product_create"),
+    path("products/<int:pk>/", seller_products.product_edit, name="product_edit"),
+    path("products/<int:pk>/publish/", seller_products.product_publish, name="product_publish"),
+    path("products/<int:pk>/unpublish/", seller_products.product_unpublish, name="product_unpublish"),
+    path(
+        "products/<int:pk>/images/<int:image_pk>/delete/",
+        seller_products.product_image_delete,
+        name="product_image_delete",
+    ),
     path("products/import/", seller_products.product_import, name="product_import"),
+    path("products/import/template.csv", seller_products.import_template, name="import_template"),
+    path("products/import/<int:pk>/", seller_products.import_detail, name="import_detail"),
+    path("products/import/<int:pk>/status/", seller_products.import_status, name="import_status"),
+    path("products/import/<int:pk>/errors.csv", seller_products.import_errors, name="import_errors"),
 ]

@@ -13,3 +13,10 @@ def brand_authorizations_expire_daily():
     from .services import brand_authorizations_expire
 
     return brand_authorizations_expire()
+
+
+@shared_task
+def product_import_run(*, import_id: int):
+    from .product_import import product_import_run as run
+
+    run(import_id=import_id)
