@@ -198,7 +198,7 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
     from orders.models import Order, OrderEvent
 
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("payment").get(pk=order.pk)
+        order = Order.objects.select_for_update(of=("self",)).select_related("payment").get(pk=order.pk)
         refund = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if refund is not None:
             if refund.order_id != order.pk:
