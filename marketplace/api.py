@@ -5,6 +5,9 @@ from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
+from orders import api as orders_api
+from payments import api as payments_api
+
 from . import selectors
 from .filters import ProductFilter
 from .models import Category, ProductVariant
@@ -60,3 +63,8 @@ router = DefaultRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")
+# The shopper's journey (orders and payments apps).
+router.register("addresses", orders_api.AddressViewSet, basename="address")
+router.register("identities", orders_api.IdentityViewSet, basename="identity")
+router.register("orders", orders_api.OrderViewSet, basename="order")
+router.register("payments", payments_api.PaymentViewSet, basename="payment")

@@ -170,6 +170,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "djmoney.settings.CURRENCY_CHOICES",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
+        "PaymentAttemptStatusEnum": "payments.models.PaymentAttempt.Status",
     },
 }
 

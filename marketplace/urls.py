@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from orders import api as orders_api
+
 from . import api, views
 
 urlpatterns = [
@@ -17,11 +19,18 @@ urlpatterns = [
     path("pavilions/<str:code>/", views.pavilion_detail, name="pavilion"),
     path("product/<int:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
+    # Cart, checkout, orders, address book and identities; payment; the merchant's orders
+    path("", include("orders.urls")),
+    path("pay/", include("payments.urls")),
+    path("seller/orders/", include("orders.seller_urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # API
+    path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
+    path("api/v1/cart/items/<int:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
+    path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

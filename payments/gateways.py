@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,19 @@ class PaymentGateway:
 SANDBOX_CARDS = {
     "4242424242424242": ("succeeded", "", ""),
     "5555555555554444": ("succeeded", "", ""),
-    "4000000000000002": ("declined", "card_declined", "The card was declined."),
-    "4000000000009995": ("declined", "insufficient_funds", "The card has insufficient funds."),
-    "4000000000000119": ("error", "processing_error", "The card processor had an error. Try again."),
+    "4000000000000002": ("declined", "card_declined", gettext_noop("The card was declined.")),
+    "4000000000009995": ("declined", "insufficient_funds", gettext_noop("The card has insufficient funds.")),
+    "4000000000000119": (
+        "error",
+        "processing_error",
+        gettext_noop("The card processor had an error. Try again."),
+    ),
 }
-SANDBOX_UNKNOWN_CARD = ("declined", "card_declined", "The card was declined (sandbox: use a test card).")
+SANDBOX_UNKNOWN_CARD = (
+    "declined",
+    "card_declined",
+    gettext_noop("The card was declined (sandbox: use a test card)."),
+)
 
 
 class SandboxGateway(PaymentGateway):
