@@ -1,6 +1,7 @@
 """API shapes of the shopper's journey: cart, addresses, identities, checkout, orders. Input serializers
 validate; services decide."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -127,6 +128,10 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 class OrderEventSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_kind_display", read_only=True)
+    note = serializers.SerializerMethodField()
+
+    def get_note(self, event) -> str:
+        return gettext(event.note) if event.note else ""
 
     class Meta:
         model = OrderEvent

@@ -173,7 +173,7 @@ def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str)
                     order,
                     kind=OrderEvent.Kind.PAYMENT_FAILED,
                     actor=user,
-                    note=f"{attempt.get_status_display()}: {result.error_code} (•••• {card.last4})",
+                    note=result.error_message or result.error_code,
                 )
     return attempt
 

@@ -114,6 +114,7 @@ def test_shop_from_two_stores_check_out_and_pay(live_server, page, screenshot, t
     page.wait_for_url(re.compile(r"/orders/\d+/$"))
     timeline = page.locator(".timeline").inner_text()
     assert "已付款" in timeline and "付款未成功" in timeline and "订单已提交" in timeline
+    assert "银行卡被拒绝" in timeline
     screenshot("26-order-page")
 
     # The merchant sees the paid order with its time left to ship.
