@@ -233,3 +233,25 @@ def test_seller_order_list_queries_do_not_grow(client, rates):
         services.cart_add(cart=services.cart_get_or_create(user=user), variant_id=variant_of(product).pk)
         pay(checkout(user, address, identity))
     assert count_queries(client, "/seller/orders/") == one
+
+
+def test_staff_console_shows_orders_payments_and_the_ledger_read_only(client, rates):
+    from tests.factories import StaffFactory
+
+    user, address, identity = shopper_with_cart((variant_of(ProductFactory()), 1))
+    payment = checkout(user, address, identity)
+    pay(payment)
+    order = payment.orders.get()
+    client.force_login(StaffFactory(is_superuser=True))
+    for url in [
+        "/staff/orders/order/",
+        f"/staff/orders/order/{order.pk}/change/",
+        "/staff/payments/payment/",
+        f"/staff/payments/payment/{payment.pk}/change/",
+        "/staff/payments/ledgertransaction/",
+        "/staff/payments/refund/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    detail = client.get(f"/staff/orders/order/{order.pk}/change/").content.decode()
+    assert identity.id_number not in detail
