@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from .models import Payment, PaymentAttempt
@@ -31,6 +32,10 @@ class PaymentConfirmSerializer(serializers.Serializer):
 
 class PaymentAttemptSerializer(serializers.ModelSerializer):
     payment = PaymentSerializer(read_only=True)
+    error_message = serializers.SerializerMethodField()
+
+    def get_error_message(self, attempt) -> str:
+        return gettext(attempt.error_message) if attempt.error_message else ""
 
     class Meta:
         model = PaymentAttempt

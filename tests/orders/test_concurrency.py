@@ -56,3 +56,41 @@ def test_forty_buyers_race_for_ten_units(rates):
     assert min(lowest_seen) >= 0
     assert Order.objects.count() == UNITS
     print(f"\nconcurrency: {len(placed)} placed, {len(sold_out)} sold out, final stock {variant.stock}")
+
+
+def test_simultaneous_submits_of_one_payment_charge_once(rates):
+    """Five submits of the same payment at once (a double-clicking shopper on several tabs): with the
+    same key or different keys, the card is charged once and the escrow holds the money once."""
+    from payments import selectors as ledger
+    from payments.errors import PaymentAlreadyMade, PaymentInProgress
+    from payments.models import Payment, SandboxOperation
+    from tests.factories import pay
+
+    variant = ProductFactory(prices=["10.00"]).variants.get()
+    payment = checkout(*shopper_with_cart((variant, 1)))
+    keys = ["same", "same", "other-1", "other-2", "other-3"]
+    barrier = threading.Barrier(len(keys))
+    outcomes, errors = [], []
+
+    def submit(key):
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(pay(Payment.objects.get(pk=payment.pk), key=key).status)
+        except (PaymentAlreadyMade, PaymentInProgress) as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert SandboxOperation.objects.filter(kind="charge", outcome="succeeded").count() == 1
+    order = payment.orders.get()
+    assert order.status == "paid"
+    assert ledger.escrow_held() == order.escrow_amount.amount
+    assert "succeeded" in outcomes
