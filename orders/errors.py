@@ -42,6 +42,11 @@ class InvalidIdentityNumber(DomainError):
         super().__init__(reason=reason)
 
 
+class MissingRealName(DomainError):
+    code = "missing_real_name"
+    message = _("Please enter the real name on the ID card.")
+
+
 class DuplicateIdentity(DomainError):
     code = "duplicate_identity"
     message = _("You have already saved this ID number.")

@@ -27,6 +27,7 @@ from .errors import (
     IllegalTransition,
     InsufficientStock,
     InvalidQuantity,
+    MissingRealName,
     NotFound,
     OrderLimitExceeded,
     OrderNotCancellable,
@@ -167,7 +168,7 @@ def identity_create(*, user, real_name: str, id_number: str) -> BuyerIdentity:
     number = rules.resident_id_validate(id_number)
     real_name = real_name.strip()
     if not real_name:
-        raise NotFound(_("Please enter the real name on the ID card."))
+        raise MissingRealName()
     if BuyerIdentity.objects.filter(user=user, id_number=number).exists():
         raise DuplicateIdentity()
     return BuyerIdentity.objects.create(user=user, real_name=real_name, id_number=number)

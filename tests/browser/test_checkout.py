@@ -50,6 +50,9 @@ def test_shop_from_two_stores_check_out_and_pay(live_server, page, screenshot, t
     assert page.locator(".order-group").count() == 2  # one per store
     assert page.locator(".order-group .sums__total").count() == 2
     screenshot("21-cart")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("21b-cart-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # Checking out asks to log in; the cart follows into the account.
     page.click("[data-checkout]")

@@ -265,3 +265,16 @@ def test_cancelling_an_unpaid_order_cancels_its_checkout(rates):
     services.order_cancel(user=user, number=order.number, idempotency_key="k1")
     assert set(payment.orders.values_list("status", flat=True)) == {"cancelled"}
     assert variant_of(a).stock == 50 and variant_of(b).stock == 50
+
+
+def test_an_identity_needs_a_name_and_a_valid_number(rates):
+    from orders.errors import InvalidIdentityNumber, MissingRealName
+
+    user = UserFactory()
+    with pytest.raises(MissingRealName) as caught:
+        services.identity_create(user=user, real_name="  ", id_number="11010519491231002X")
+    assert caught.value.status == 400
+    with pytest.raises(InvalidIdentityNumber):
+        services.identity_create(user=user, real_name="王琳", id_number="110105194912310021")
+    identity = services.identity_create(user=user, real_name="王琳", id_number="11010519491231002x")
+    assert identity.id_number == "11010519491231002X"
