@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
 from marketplace.money import format_cny
+from payments.models import Payment
 
 from . import rules, selectors, services
 from .context_processors import CART_SESSION_KEY
@@ -84,6 +85,12 @@ def cart_update(request):
 
 @login_required
 def checkout(request):
+    key = (request.POST.get("idempotency_key") or "")[:64]
+    if request.method == "POST" and key:
+        # The same form submitted again after it went through: back to its payment, not a new checkout.
+        placed = Payment.objects.filter(user=request.user, checkout_key=key).first()
+        if placed:
+            return redirect("payments:pay", reference=placed.reference)
     cart = _current_cart(request)
     priced = selectors.cart_priced(cart)
     if not priced.lines:
@@ -98,7 +105,7 @@ def checkout(request):
                 user=request.user,
                 address_id=_int(request.POST.get("address")),
                 identity_id=_int(request.POST.get("identity")),
-                idempotency_key=(request.POST.get("idempotency_key") or uuid.uuid4().hex)[:64],
+                idempotency_key=key or uuid.uuid4().hex,
             )
         except DomainError as exc:
             error, status = str(exc), exc.status if exc.status != 404 else 400

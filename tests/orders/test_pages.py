@@ -78,10 +78,11 @@ def test_checkout_pay_and_see_the_orders_paid(client, rates):
     html = page.content.decode()
     assert identity.id_number not in html and identity.id_number_masked in html
     assert "¥26,000.00" in html  # remaining annual quota
-    response = client.post(
-        "/checkout/", {"address": address.pk, "identity": identity.pk, "idempotency_key": key_in(html)}
-    )
+    form = {"address": address.pk, "identity": identity.pk, "idempotency_key": key_in(html)}
+    response = client.post("/checkout/", form)
     assert response.status_code == 302 and response["Location"].startswith("/pay/")
+    again = client.post("/checkout/", form)  # the place-order button clicked twice
+    assert again["Location"] == response["Location"] and Order.objects.count() == 2
     pay_page = client.get(response["Location"])
     form_key = key_in(pay_page.content.decode())
     card = {"number": "4000 0000 0000 0002", "expiry": "12/30", "cvc": "123", "idempotency_key": form_key}
