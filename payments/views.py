@@ -68,6 +68,7 @@ def pay(request, reference):
             "orders": payment.orders.select_related("merchant").order_by("pk"),
             "form": form,
             "error": error,
+            "cancel_key": uuid.uuid4().hex,
             "test_cards": [(number, outcome) for number, (outcome, _code, _msg) in SANDBOX_CARDS.items()],
         },
         status=status,

@@ -256,3 +256,16 @@ def test_staff_console_shows_orders_payments_and_the_ledger_read_only(client, ra
         assert response.status_code == 200, url
     detail = client.get(f"/staff/orders/order/{order.pk}/change/").content.decode()
     assert identity.id_number not in detail
+
+
+def test_the_pay_page_can_cancel_the_whole_checkout(client, rates):
+    a = ProductFactory(merchant=MerchantFactory())
+    b = ProductFactory(merchant=MerchantFactory(settlement_currency="JPY"), prices=["1000"])
+    user, address, identity = shopper_with_cart((variant_of(a), 1), (variant_of(b), 1))
+    payment = checkout(user, address, identity)
+    client.force_login(user)
+    html = client.get(f"/pay/{payment.reference}/").content.decode()
+    action = re.search(r'action="(/orders/\d+/cancel/)"', html).group(1)
+    client.post(action, {"idempotency_key": key_in(html.split("data-cancel-checkout")[0].split(action)[1])})
+    assert set(payment.orders.values_list("status", flat=True)) == {"cancelled"}
+    assert variant_of(a).stock == 50 and variant_of(b).stock == 50
