@@ -6,6 +6,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
 from merchants import api as merchant_api
+from orders import api as orders_api
+from payments import api as payments_api
 
 from . import selectors
 from .filters import ProductFilter
@@ -64,3 +66,8 @@ router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")
 
 merchant_api.register(router)
+# The shopper's journey (orders and payments apps).
+router.register("addresses", orders_api.AddressViewSet, basename="address")
+router.register("identities", orders_api.IdentityViewSet, basename="identity")
+router.register("orders", orders_api.OrderViewSet, basename="order")
+router.register("payments", payments_api.PaymentViewSet, basename="payment")

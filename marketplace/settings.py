@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "marketplace.context_processors.storefront",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -178,6 +179,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "djmoney.settings.CURRENCY_CHOICES",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
+        "PaymentAttemptStatusEnum": "payments.models.PaymentAttempt.Status",
     },
 }
 
@@ -211,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.catalog_refresh_listing_prices",
         "schedule": env.int("LISTING_PRICE_REFRESH_SECONDS", default=3600),
     },
+    "orders-cancel-unpaid": {
+        "task": "orders.tasks.orders_cancel_expired",
+        "schedule": env.int("ORDER_EXPIRY_CHECK_SECONDS", default=60),
+    },
 }
 
 LOGGING = {
@@ -220,6 +228,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Orders and payments: unpaid orders are cancelled after this many minutes; the payment gateway
+# (the offline sandbox by default; Stripe arrives with the payments issue).
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gateways.SandboxGateway")
 
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
+from orders import api as orders_api
 
 from . import api, views
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
     path("seller/", include("merchants.seller_urls")),
+    # Cart, checkout, orders, address book and identities; payment; the merchant's orders
+    path("", include("orders.urls")),
+    path("pay/", include("payments.urls")),
+    path("seller/orders/", include("orders.seller_urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -42,6 +47,9 @@ urlpatterns = [
         merchant_api.SellerApplicationSubmitView.as_view(),
         name="api-seller-application-submit",
     ),
+    path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
+    path("api/v1/cart/items/<int:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
+    path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

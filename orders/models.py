@@ -1,1 +1,259 @@
-# Models arrive with the issue that builds this app (see DESIGN.md).
+"""Cart, saved addresses and buyer identities, orders with their lines and their event timeline.
+
+An order's status changes only through `services.order_transition`, which checks the move against
+`Order.TRANSITIONS` and writes an `OrderEvent`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
+
+from marketplace.models import Product
+
+
+class Cart(models.Model):
+    """A shopper's cart. Before login it belongs to the session (the session keeps its id); at login
+    it is merged into the account's cart (`services.cart_merge`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self):
+        return f"cart {self.pk} ({self.user or 'anonymous'})"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_unique_variant")]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.variant_id}"
+
+
+class Address(models.Model):
+    """A saved delivery address in mainland China."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
+    recipient = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    province = models.CharField(_("province"), max_length=40)
+    city = models.CharField(_("city"), max_length=40)
+    district = models.CharField(_("district"), max_length=40)
+    street = models.CharField(_("street address"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.recipient} {self.one_line}"
+
+    @property
+    def one_line(self) -> str:
+        return f"{self.province} {self.city} {self.district} {self.street}"
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class BuyerIdentity(models.Model):
+    """The real name and resident ID number customs needs for every order. Shown masked after entry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities")
+    real_name = models.CharField(_("real name"), max_length=60)
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buyer identity")
+        verbose_name_plural = _("buyer identities")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "id_number"], name="buyer_identity_unique_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.real_name} {self.id_number_masked}"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def real_name_masked(self) -> str:
+        return mask_name(self.real_name)
+
+
+def mask_id_number(number: str) -> str:
+    """110105********123X: the region code and the last four characters, nothing of the birth date."""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else "*" * len(number)
+
+
+def mask_name(name: str) -> str:
+    return name[0] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else phone
+
+
+class Order(models.Model):
+    """One merchant's goods in one shipping mode, from one checkout. Amounts are CNY, computed at
+    checkout at the exchange rate locked on the order."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid, awaiting shipment")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    # The one table of allowed moves. After-sales statuses join here with their issue.
+    TRANSITIONS = {
+        Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
+        Status.PAID: {Status.SHIPPED, Status.REFUNDED},
+        Status.SHIPPED: {Status.DELIVERED},
+        Status.DELIVERED: {Status.COMPLETED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+        Status.REFUNDED: set(),
+    }
+    # Statuses whose goods count against the buyer's annual quota (paid and not refunded).
+    QUOTA_STATUSES = (Status.PAID, Status.SHIPPED, Status.DELIVERED, Status.COMPLETED)
+
+    number = models.CharField(_("order number"), max_length=24, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="orders")
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+    )
+    shipping_mode = models.CharField(_("shipping mode"), max_length=16, choices=Product.ShippingMode.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
+    )
+    # Delivery address and buyer identity as they were at checkout.
+    recipient = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=400)
+    buyer_name = models.CharField(_("buyer's real name"), max_length=60)
+    buyer_id_number = models.CharField(_("buyer's ID number"), max_length=18, db_index=True)
+    # Money, CNY. `exchange_rate` is CNY per unit of the merchant's currency, locked at checkout.
+    currency = models.CharField(_("merchant currency"), max_length=3)
+    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=8)
+    goods_total = MoneyField(_("goods"), max_digits=14, decimal_places=2, default_currency="CNY")
+    shipping_fee = MoneyField(_("shipping"), max_digits=14, decimal_places=2, default_currency="CNY")
+    tax_total = MoneyField(_("cross-border tax"), max_digits=14, decimal_places=2, default_currency="CNY")
+    total = MoneyField(_("total"), max_digits=14, decimal_places=2, default_currency="CNY")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    ship_by = models.DateTimeField(_("ship by"), null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["merchant", "status", "-created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", args=[self.number])
+
+    @property
+    def buyer_id_masked(self) -> str:
+        return mask_id_number(self.buyer_id_number)
+
+    @property
+    def buyer_name_masked(self) -> str:
+        return mask_name(self.buyer_name)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def escrow_amount(self):
+        """What the platform holds for the merchant while the order is paid: goods plus shipping."""
+        return self.goods_total + self.shipping_fee
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=120, blank=True)
+    sku = models.CharField(max_length=64)
+    quantity = models.PositiveIntegerField()
+    unit_price = MoneyField(max_digits=14, decimal_places=2)  # in the merchant's currency
+    unit_price_cny = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
+    tax_rate = models.DecimalField(max_digits=8, decimal_places=6)
+    goods_cny = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
+    tax_cny = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One row per thing that happened to an order: every status change, and notes such as a
+    declined payment. The order page's timeline."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", _("Order placed")
+        PAID = "paid", _("Payment received, held in escrow")
+        PAYMENT_FAILED = "payment_failed", _("Payment attempt failed")
+        CANCELLED = "cancelled", _("Order cancelled")
+        EXPIRED = "expired", _("Cancelled: not paid in time")
+        REFUNDED = "refunded", _("Cancelled and refunded")
+        REFUND_FAILED = "refund_failed", _("Refund attempt failed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.kind}"

@@ -174,3 +174,76 @@ class ViolationKindFactory(factory.django.DjangoModelFactory):
     name_zh = factory.LazyAttribute(lambda k: f"违规{k.code}")
     name_en = factory.LazyAttribute(lambda k: f"Violation {k.code}")
     points = 2
+
+
+# --- Orders: addresses, buyer identities, a cart and a checkout -------------------------------------
+
+
+def make_id_number(region: str = "110105", birth: str = "19900307", sequence: str = "123") -> str:
+    """A resident ID number with a correct GB 11643 check character."""
+    from orders.rules import id_number_check_code
+
+    first17 = f"{region}{birth}{sequence}"
+    return first17 + id_number_check_code(first17)
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Address"
+
+    user = factory.SubFactory(UserFactory)
+    recipient = "王琳"
+    phone = "13800138000"
+    province = "上海市"
+    city = "上海市"
+    district = "浦东新区"
+    street = "世纪大道100号"
+
+
+class BuyerIdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.BuyerIdentity"
+
+    user = factory.SubFactory(UserFactory)
+    real_name = "王琳"
+    id_number = factory.Sequence(
+        lambda n: make_id_number(sequence=f"{n % 1000:03d}", birth=f"19{50 + n // 1000 % 50}0101")
+    )
+
+
+def shopper_with_cart(*lines, user=None):
+    """A consumer with an address, an identity and `lines` [(variant, quantity)] in the cart."""
+    from orders import services as order_services
+
+    user = user or UserFactory()
+    address = AddressFactory(user=user)
+    identity = BuyerIdentityFactory(user=user)
+    cart = order_services.cart_get_or_create(user=user)
+    for variant, quantity in lines:
+        order_services.cart_add(cart=cart, variant_id=variant.pk, quantity=quantity)
+    return user, address, identity
+
+
+def checkout(user, address, identity, key=None):
+    """Place the user's cart as orders; returns the payment."""
+    import uuid
+
+    from orders import services as order_services
+
+    return order_services.checkout_place(
+        user=user, address_id=address.pk, identity_id=identity.pk, idempotency_key=key or uuid.uuid4().hex
+    )
+
+
+def pay(payment, card_number="4242424242424242", key=None):
+    import uuid
+
+    from payments import services as payment_services
+    from payments.gateways import Card
+
+    return payment_services.payment_confirm(
+        payment=payment,
+        user=payment.user,
+        card=Card(card_number, 12, 2030, "123"),
+        idempotency_key=key or uuid.uuid4().hex,
+    )

@@ -16,8 +16,12 @@ from marketplace.models import ExchangeRate, ExchangeRateChange
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a subprocess must not inherit it.
+SCRUBBED = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    full_env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -119,6 +119,17 @@ class _Seeder:
     # --- reset -----------------------------------------------------------------------------------
 
     def reset(self):
+        # Orders and money first: ledger rows PROTECT orders and payments, orders PROTECT variants.
+        from orders.models import Cart, Order
+        from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
+
+        LedgerEntry.objects.all().delete()
+        LedgerTransaction.objects.all().delete()
+        Refund.objects.all().delete()
+        Order.objects.all().delete()
+        Payment.objects.all().delete()
+        SandboxOperation.objects.all().delete()
+        Cart.objects.all().delete()
         # Children before parents: products PROTECT their merchant, brand and categories.
         ProductImage.objects.all().delete()
         ProductVariant.objects.all().delete()
@@ -156,6 +167,57 @@ class _Seeder:
             merchants=self.merchants,
             log=self.log,
         )
+        self._shopper_orders()
+
+    def _shopper_orders(self):
+        """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
+        import uuid
+
+        from orders import services as order_services
+        from payments import services as payment_services
+        from payments.gateways import Card
+
+        shopper = User.objects.get(username="shopper")
+        address = order_services.address_create(
+            user=shopper,
+            recipient="王琳",
+            phone="13800138000",
+            province="上海市",
+            city="上海市",
+            district="浦东新区",
+            street="世纪大道 100 号 12 楼",
+        )
+        identity = order_services.identity_create(
+            user=shopper, real_name="王琳", id_number="11010519491231002X"
+        )
+        picks = list(
+            selectors.products_visible()
+            .filter(price_cny__lt=600, variants__stock__gte=3, variants__is_active=True)
+            .order_by("merchant_id", "pk")
+            .distinct()[:40]
+        )
+        by_merchant = {}
+        for product in picks:
+            by_merchant.setdefault(product.merchant_id, product)
+        products = list(by_merchant.values())[:3]
+        if len(products) < 3:
+            return
+        for chosen, paid in ((products[:2], True), (products[2:], False)):
+            cart = order_services.cart_get_or_create(user=shopper)
+            for product in chosen:
+                variant = product.variants.filter(is_active=True, stock__gte=3).first()
+                order_services.cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+            payment = order_services.checkout_place(
+                user=shopper, address_id=address.pk, identity_id=identity.pk, idempotency_key=uuid.uuid4().hex
+            )
+            if paid:
+                payment_services.payment_confirm(
+                    payment=payment,
+                    user=shopper,
+                    card=Card("4242424242424242", 12, 2030, "123"),
+                    idempotency_key=uuid.uuid4().hex,
+                )
+        self.log("Demo shopper: an address, a buyer identity, a paid checkout and one awaiting payment.")
 
     def _tax_categories(self) -> dict[str, TaxCategory]:
         result = {}

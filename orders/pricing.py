@@ -1,0 +1,118 @@
+"""What a set of cart lines costs, grouped the way checkout splits orders: one group per merchant and
+shipping mode. Pure arithmetic on Decimal CNY; the rounding points are `to_cny` (unit price) and
+`tax_for` (per line). The cart page, the checkout page and order placement all price through here."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from marketplace.money import tax_for, to_cny
+
+from . import rules
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class PricedLine:
+    variant: object
+    quantity: int
+    unit_price_cny: Decimal
+    tax_rate: Decimal
+    goods: Decimal
+    tax: Decimal
+    available: bool = True
+    item: object = None
+
+    @property
+    def product(self):
+        return self.variant.product
+
+
+@dataclass
+class PricedGroup:
+    merchant: object
+    shipping_mode: str
+    lines: list[PricedLine] = field(default_factory=list)
+
+    @property
+    def goods(self) -> Decimal:
+        return sum((line.goods for line in self.lines), ZERO)
+
+    @property
+    def tax(self) -> Decimal:
+        return sum((line.tax for line in self.lines), ZERO)
+
+    @property
+    def shipping(self) -> Decimal:
+        return rules.shipping_fee(self.shipping_mode, self.goods)
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods + self.shipping + self.tax
+
+    @property
+    def over_limit(self) -> bool:
+        return self.goods > rules.ORDER_GOODS_LIMIT
+
+    @property
+    def shipping_mode_label(self):
+        from marketplace.models import Product
+
+        return Product.ShippingMode(self.shipping_mode).label
+
+
+@dataclass
+class PricedCart:
+    groups: list[PricedGroup]
+
+    @property
+    def lines(self):
+        return [line for group in self.groups for line in group.lines]
+
+    def _sum(self, name):
+        return sum((getattr(group, name) for group in self.groups), ZERO)
+
+    @property
+    def goods(self):
+        return self._sum("goods")
+
+    @property
+    def shipping(self):
+        return self._sum("shipping")
+
+    @property
+    def tax(self):
+        return self._sum("tax")
+
+    @property
+    def total(self):
+        return self._sum("total")
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def has_problems(self) -> bool:
+        return any(group.over_limit for group in self.groups) or any(
+            not line.available for line in self.lines
+        )
+
+
+def price_lines(rows, rates: dict[str, Decimal], *, available_product_ids=None) -> PricedCart:
+    """`rows`: (variant with product, merchant and tax_category loaded, quantity, item or None)."""
+    groups: dict[tuple, PricedGroup] = {}
+    for variant, quantity, item in rows:
+        product = variant.product
+        key = (product.merchant_id, product.shipping_mode)
+        group = groups.setdefault(key, PricedGroup(product.merchant, product.shipping_mode))
+        unit = to_cny(variant.price, rates)
+        rate = product.tax_category.effective_rate
+        goods = unit * quantity
+        available = variant.is_active and (
+            available_product_ids is None or product.pk in available_product_ids
+        )
+        group.lines.append(
+            PricedLine(variant, quantity, unit, rate, goods, tax_for(goods, rate), available, item)
+        )
+    return PricedCart(list(groups.values()))

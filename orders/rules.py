@@ -1,0 +1,62 @@
+"""The cross-border retail rules this app enforces, in one place (documented in docs/rules.md)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.models import Product
+
+from .errors import InvalidIdentityNumber
+
+# Goods value (CNY, before tax and shipping) one order may carry, and one buyer ID per calendar year.
+ORDER_GOODS_LIMIT = Decimal("5000.00")
+ANNUAL_LIMIT = Decimal("26000.00")
+
+# Flat shipping fee per order (one merchant, one shipping mode), free from a goods value.
+SHIPPING_FEES = {
+    Product.ShippingMode.DIRECT_MAIL: Decimal("25.00"),
+    Product.ShippingMode.BONDED: Decimal("10.00"),
+}
+FREE_SHIPPING_FROM = Decimal("299.00")
+
+# Hours a merchant has to ship after payment.
+SHIP_WITHIN_HOURS = {Product.ShippingMode.DIRECT_MAIL: 120, Product.ShippingMode.BONDED: 72}
+
+MAX_QUANTITY_PER_LINE = 99
+
+
+def shipping_fee(shipping_mode: str, goods: Decimal) -> Decimal:
+    return Decimal("0.00") if goods >= FREE_SHIPPING_FROM else SHIPPING_FEES[shipping_mode]
+
+
+def payment_timeout_minutes() -> int:
+    return settings.ORDER_PAYMENT_TIMEOUT_MINUTES
+
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CODES = "10X98765432"
+
+
+def id_number_check_code(first17: str) -> str:
+    """GB 11643-1999 / ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    return ID_CHECK_CODES[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def resident_id_validate(number: str, *, today: date | None = None) -> str:
+    """The ID number normalised (trimmed, upper-case X), or `InvalidIdentityNumber` saying why."""
+    number = (number or "").strip().replace(" ", "").upper()
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidIdentityNumber(_("it must be 18 characters: 17 digits and a final digit or X"))
+    if number[0] == "0":
+        raise InvalidIdentityNumber(_("the region code is not valid"))
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise InvalidIdentityNumber(_("the birth date in it is not a real date")) from exc
+    if birth.year < 1900 or birth > (today or date.today()):
+        raise InvalidIdentityNumber(_("the birth date in it is not possible"))
+    if id_number_check_code(number[:17]) != number[17]:
+        raise InvalidIdentityNumber(_("the check digit does not match; please check the number"))
+    return number

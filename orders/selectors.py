@@ -1,0 +1,144 @@
+"""Reads of orders: the priced cart, the annual quota, a shopper's orders, a merchant's orders."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from marketplace import selectors as catalog
+from marketplace.models import ProductImage
+from marketplace.money import round_cny
+
+from . import rules
+from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent
+from .pricing import PricedCart, price_lines
+
+
+def cart_items(cart: Cart | None) -> list[CartItem]:
+    """The cart's items with everything the cart page shows, in two queries."""
+    if cart is None:
+        return []
+    return list(
+        CartItem.objects.filter(cart=cart)
+        .select_related(
+            "variant__product__merchant", "variant__product__tax_category", "variant__product__brand"
+        )
+        .prefetch_related(
+            Prefetch(
+                "variant__product__images",
+                queryset=ProductImage.objects.filter(position=0),
+                to_attr="cover_images",
+            )
+        )
+    )
+
+
+def cart_priced(cart: Cart | None) -> PricedCart:
+    items = cart_items(cart)
+    product_ids = {item.variant.product_id for item in items}
+    visible = (
+        set(catalog.products_visible().filter(pk__in=product_ids).values_list("pk", flat=True))
+        if product_ids
+        else set()
+    )
+    return price_lines(
+        [(item.variant, item.quantity, item) for item in items],
+        catalog.exchange_rates(),
+        available_product_ids=visible,
+    )
+
+
+def cart_count(*, user=None, cart_id: int | None = None) -> int:
+    """Units in the account's cart (for a logged-in user) or in the session's cart: one query."""
+    if user is not None and user.is_authenticated:
+        items = CartItem.objects.filter(cart__user=user)
+    elif cart_id:
+        items = CartItem.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    else:
+        return 0
+    return items.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def _year_bounds(year: int):
+    tz = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def quota_used(id_number: str, *, year: int | None = None) -> Decimal:
+    """Goods value counted against one ID number's annual quota: paid, unrefunded orders paid this
+    calendar year (China time), plus unpaid orders placed this year (their quota is reserved)."""
+    year = year or timezone.localtime().year
+    start, end = _year_bounds(year)
+    total = (
+        Order.objects.filter(buyer_id_number=id_number)
+        .filter(
+            Q(status__in=Order.QUOTA_STATUSES, paid_at__gte=start, paid_at__lt=end)
+            | Q(status=Order.Status.PENDING_PAYMENT, created_at__gte=start, created_at__lt=end)
+        )
+        .aggregate(total=Sum("goods_total"))["total"]
+    )
+    return round_cny(total or Decimal("0.00"))  # SQLite sums decimals as floating point
+
+
+def quota_remaining(id_number: str) -> Decimal:
+    return max(rules.ANNUAL_LIMIT - quota_used(id_number), Decimal("0.00"))
+
+
+def identities_with_quota(user) -> list[BuyerIdentity]:
+    """The user's identities, each with `quota_remaining` (one query for all)."""
+    identities = list(BuyerIdentity.objects.filter(user=user))
+    if not identities:
+        return identities
+    start, end = _year_bounds(timezone.localtime().year)
+    used = dict(
+        Order.objects.filter(buyer_id_number__in=[i.id_number for i in identities])
+        .filter(
+            Q(status__in=Order.QUOTA_STATUSES, paid_at__gte=start, paid_at__lt=end)
+            | Q(status=Order.Status.PENDING_PAYMENT, created_at__gte=start, created_at__lt=end)
+        )
+        .values("buyer_id_number")
+        .annotate(total=Sum("goods_total"))
+        .values_list("buyer_id_number", "total")
+    )
+    for identity in identities:
+        identity.quota_remaining = max(
+            rules.ANNUAL_LIMIT - round_cny(used.get(identity.id_number) or Decimal("0")), Decimal("0.00")
+        )
+    return identities
+
+
+def addresses_for(user) -> QuerySet[Address]:
+    return Address.objects.filter(user=user)
+
+
+def orders_for_user(user) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(user=user)
+        .select_related("merchant", "payment")
+        .annotate(item_count=Sum("lines__quantity"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_for_user(user, number: str) -> Order | None:
+    return (
+        Order.objects.filter(user=user, number=number)
+        .select_related("merchant", "payment")
+        .prefetch_related(
+            "lines", Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id"))
+        )
+        .first()
+    )
+
+
+def orders_for_merchant(merchant, *, status: str | None = None) -> QuerySet[Order]:
+    """A merchant's orders, and only theirs; paid ones first by shipping deadline."""
+    orders = (
+        Order.objects.filter(merchant=merchant)
+        .annotate(item_count=Sum("lines__quantity"), line_count=Count("lines"))
+        .order_by("ship_by", "-created_at")
+    )
+    if status:
+        orders = orders.filter(status=status)
+    return orders

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/update/", views.cart_update, name="cart_update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/", views.order_list, name="list"),
+    path("orders/<str:number>/", views.order_detail, name="detail"),
+    path("orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
+    path("account/addresses/", views.addresses, name="addresses"),
+    path("account/addresses/<int:pk>/delete/", views.address_delete, name="address_delete"),
+    path("account/identities/", views.identities, name="identities"),
+    path("account/identities/<int:pk>/delete/", views.identity_delete, name="identity_delete"),
+]

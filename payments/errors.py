@@ -1,0 +1,56 @@
+"""Domain errors of payments and refunds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import DomainError
+
+
+class InvalidCard(DomainError):
+    code = "invalid_card"
+    message = _("Please check the card details: %(reason)s.")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)
+
+
+class PaymentAlreadyMade(DomainError):
+    code = "payment_already_made"
+    message = _("This payment has already been made; you were not charged again.")
+    status = 409
+
+
+class PaymentCancelled(DomainError):
+    code = "payment_cancelled"
+    message = _("These orders were cancelled, so there is nothing to pay. Please check out again.")
+    status = 409
+
+
+class PaymentInProgress(DomainError):
+    code = "payment_in_progress"
+    message = _("A payment for these orders is already being processed. Please wait a moment.")
+    status = 409
+
+
+class RefundInProgress(DomainError):
+    code = "refund_in_progress"
+    message = _("A refund for this order is already being processed.")
+    status = 409
+
+
+class RefundFailed(DomainError):
+    code = "refund_failed"
+    message = _("The refund could not be processed (%(reason)s). The order is unchanged; please try again.")
+    status = 502
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    message = _("This request key was already used for a different request.")
+    status = 409
+
+
+class LedgerUnbalanced(Exception):
+    """A programming error: a ledger transaction whose entries do not sum to zero."""

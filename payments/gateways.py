@@ -1,0 +1,181 @@
+"""The payment gateway interface and the offline sandbox that implements it.
+
+A gateway creates a payment (an intent to collect an amount), confirms it with a card, and refunds
+it, fully or in part. Every call carries an idempotency key: the same key always gets the first
+answer and never moves money twice. Stripe implements the same interface in the payments issue.
+Amounts cross this boundary as Decimal CNY; a gateway that needs minor units converts here.
+"""
+
+import secrets
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
+
+
+@dataclass(frozen=True)
+class Card:
+    number: str
+    exp_month: int
+    exp_year: int
+    cvc: str
+    holder: str = ""
+
+    @property
+    def last4(self) -> str:
+        return self.number[-4:]
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    status: str  # "succeeded", "declined" or "error"
+    reference: str = ""
+    error_code: str = ""
+    error_message: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached or answered nonsense: nothing is known to have moved."""
+
+
+class PaymentGateway:
+    name = "base"
+
+    def create_payment(self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str) -> str:
+        """Register a payment of `amount`; returns the gateway's id for it."""
+        raise NotImplementedError
+
+    def confirm(self, *, payment_id: str, card: Card, idempotency_key: str) -> GatewayResult:
+        """Charge the card for the payment's amount."""
+        raise NotImplementedError
+
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> GatewayResult:
+        """Give back `amount` (at most what was charged and not yet refunded)."""
+        raise NotImplementedError
+
+
+# The sandbox's documented test cards (any future expiry date, any 3-digit CVC).
+SANDBOX_CARDS = {
+    "4242424242424242": ("succeeded", "", ""),
+    "5555555555554444": ("succeeded", "", ""),
+    "4000000000000002": ("declined", "card_declined", gettext_noop("The card was declined.")),
+    "4000000000009995": ("declined", "insufficient_funds", gettext_noop("The card has insufficient funds.")),
+    "4000000000000119": (
+        "error",
+        "processing_error",
+        gettext_noop("The card processor had an error. Try again."),
+    ),
+}
+SANDBOX_UNKNOWN_CARD = (
+    "declined",
+    "card_declined",
+    gettext_noop("The card was declined (sandbox: use a test card)."),
+)
+
+
+class SandboxGateway(PaymentGateway):
+    """An offline card processor. It keeps its own books (`SandboxOperation`), like a real processor
+    would on its side, and honours idempotency keys the way Stripe does."""
+
+    name = "sandbox"
+
+    def _replay(self, key):
+        from .models import SandboxOperation
+
+        return SandboxOperation.objects.filter(idempotency_key=key).first()
+
+    def _record(self, **fields):
+        from .models import SandboxOperation
+
+        try:
+            with transaction.atomic():
+                return SandboxOperation.objects.create(**fields)
+        except IntegrityError:  # the same key raced in: its first answer wins
+            return SandboxOperation.objects.get(idempotency_key=fields["idempotency_key"])
+
+    def create_payment(self, *, amount, currency, reference, idempotency_key):
+        done = self._replay(idempotency_key)
+        if done is None:
+            intent = "sbpi_" + secrets.token_hex(8)
+            done = self._record(
+                idempotency_key=idempotency_key,
+                kind="create",
+                intent=intent,
+                amount=amount,
+                outcome="created",
+                response={"currency": currency, "reference": reference},
+            )
+        return done.intent
+
+    def confirm(self, *, payment_id, card, idempotency_key):
+        from .models import SandboxOperation
+
+        done = self._replay(idempotency_key)
+        if done is not None:
+            return GatewayResult(**done.response)
+        created = SandboxOperation.objects.filter(intent=payment_id, kind="create").first()
+        if created is None:
+            raise GatewayError(f"no such sandbox payment {payment_id}")
+        charged = SandboxOperation.objects.filter(
+            intent=payment_id, kind="charge", outcome="succeeded"
+        ).first()
+        if charged is not None:  # a processor never charges one payment twice
+            return GatewayResult(**charged.response)
+        status, code, message = SANDBOX_CARDS.get(card.number, SANDBOX_UNKNOWN_CARD)
+        result = GatewayResult(
+            status=status, reference="sbch_" + secrets.token_hex(8), error_code=code, error_message=message
+        )
+        done = self._record(
+            idempotency_key=idempotency_key,
+            kind="charge",
+            intent=payment_id,
+            amount=created.amount,
+            outcome=status,
+            response=asdict(result),
+        )
+        return GatewayResult(**done.response)
+
+    def refund(self, *, payment_id, amount, idempotency_key):
+        from django.db.models import Sum
+
+        from .models import SandboxOperation
+
+        done = self._replay(idempotency_key)
+        if done is not None:
+            return GatewayResult(**done.response)
+        charged = SandboxOperation.objects.filter(
+            intent=payment_id, kind="charge", outcome="succeeded"
+        ).first()
+        refunded = SandboxOperation.objects.filter(
+            intent=payment_id, kind="refund", outcome="succeeded"
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        if charged is None:
+            result = GatewayResult(
+                status="error", error_code="not_charged", error_message="Nothing was charged."
+            )
+        elif refunded + amount > charged.amount:
+            result = GatewayResult(
+                status="error", error_code="amount_too_large", error_message="More than was charged."
+            )
+        else:
+            result = GatewayResult(status="succeeded", reference="sbre_" + secrets.token_hex(8))
+        done = self._record(
+            idempotency_key=idempotency_key,
+            kind="refund",
+            intent=payment_id,
+            amount=amount,
+            outcome=result.status,
+            response=asdict(result),
+        )
+        return GatewayResult(**done.response)
+
+
+def get_gateway() -> PaymentGateway:
+    return import_string(settings.PAYMENT_GATEWAY_CLASS)()

@@ -1,0 +1,34 @@
+"""Reads of the ledger: what the platform holds, derived from ledger entries alone."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from marketplace.money import round_cny
+
+from .models import LedgerAccount, LedgerEntry
+
+
+def account_balance(account: str, *, order=None) -> Decimal:
+    """Debits minus credits of one account (for one order, or in all)."""
+    entries = LedgerEntry.objects.filter(account=account)
+    if order is not None:
+        entries = entries.filter(order=order)
+    return round_cny(entries.aggregate(total=Sum("amount"))["total"] or Decimal("0"))
+
+
+def escrow_held(*, order=None) -> Decimal:
+    """Money held in escrow for merchants (a liability: the negative of its balance)."""
+    return -account_balance(LedgerAccount.ESCROW, order=order)
+
+
+def unbalanced_transactions() -> list[int]:
+    """Ids of ledger transactions whose entries do not sum to zero (always empty)."""
+    totals = (
+        LedgerEntry.objects.order_by()
+        .values("transaction_id")
+        .annotate(total=Sum("amount"))
+        .values_list("transaction_id", "total")
+    )
+    # SQLite sums decimals as floating point: compare at the fen.
+    return [transaction_id for transaction_id, total in totals if round_cny(total) != 0]

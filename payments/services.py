@@ -1,0 +1,249 @@
+"""Writes of payments: creating a checkout's payment, confirming it with a card through the gateway,
+refunds, and the double-entry escrow ledger.
+
+The gateway is never called while a database lock is held: a confirmation records a "processing"
+attempt (its idempotency key is unique), commits, calls the gateway with that key, then locks again
+and records the outcome. A second submit with the same key gets the first attempt back; a submit
+with another key while one is processing, or after the payment succeeded, is refused. The gateway
+honours the same keys, so a retried call never charges or refunds twice.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import (
+    IdempotencyKeyReused,
+    LedgerUnbalanced,
+    PaymentAlreadyMade,
+    PaymentCancelled,
+    PaymentInProgress,
+    RefundFailed,
+    RefundInProgress,
+)
+from .gateways import Card, GatewayError, GatewayResult, get_gateway
+from .models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, PaymentAttempt, Refund
+
+# ------------------------------------------------------------------------------------------ ledger
+
+
+def ledger_post(*, kind: str, entries, payment=None, refund=None, description: str = "") -> LedgerTransaction:
+    """Record one balanced movement. `entries`: (account, order or None, signed Decimal amount),
+    positive = debit, negative = credit. Unbalanced entries are a programming error."""
+    entries = [(account, order, Decimal(amount)) for account, order, amount in entries if amount]
+    if sum((amount for _a, _o, amount in entries), Decimal("0")) != 0:
+        raise LedgerUnbalanced(entries)
+    txn = LedgerTransaction.objects.create(kind=kind, payment=payment, refund=refund, description=description)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction=txn, account=account, order=order, amount=amount)
+        for account, order, amount in entries
+    )
+    return txn
+
+
+def escrow_hold(*, payment: Payment, orders) -> LedgerTransaction:
+    """The card was charged: the gateway owes us the total; each order's goods and shipping are
+    held in escrow for its merchant and its tax is owed to customs."""
+    entries = [(LedgerAccount.GATEWAY_CLEARING, None, payment.amount.amount)]
+    for order in orders:
+        entries.append((LedgerAccount.ESCROW, order, -order.escrow_amount.amount))
+        entries.append((LedgerAccount.TAX_PAYABLE, order, -order.tax_total.amount))
+    return ledger_post(
+        kind=LedgerTransaction.Kind.ESCROW_HOLD,
+        entries=entries,
+        payment=payment,
+        description=f"payment {payment.reference}",
+    )
+
+
+def escrow_refund(*, refund: Refund, order) -> LedgerTransaction:
+    """A refund before release comes out of the order's escrow and its tax."""
+    return ledger_post(
+        kind=LedgerTransaction.Kind.REFUND,
+        entries=[
+            (LedgerAccount.ESCROW, order, order.escrow_amount.amount),
+            (LedgerAccount.TAX_PAYABLE, order, order.tax_total.amount),
+            (LedgerAccount.GATEWAY_CLEARING, None, -refund.amount.amount),
+        ],
+        payment=refund.payment,
+        refund=refund,
+        description=f"refund order {order.number}",
+    )
+
+
+# ---------------------------------------------------------------------------------------- payments
+
+
+def _reference() -> str:
+    return f"P{timezone.localtime():%y%m%d}{secrets.token_hex(5).upper()}"
+
+
+def payment_create(*, user, amount: Decimal, checkout_key: str) -> Payment:
+    """The payment for one checkout (inside the checkout's transaction)."""
+    return Payment.objects.create(
+        reference=_reference(),
+        user=user,
+        amount=amount,
+        checkout_key=checkout_key,
+        gateway=get_gateway().name,
+    )
+
+
+def payment_lock(*, payment: Payment | None = None, payment_id=None) -> Payment:
+    return Payment.objects.select_for_update().get(pk=payment.pk if payment else payment_id)
+
+
+def payment_is_processing(*, payment: Payment) -> bool:
+    return payment.attempts.filter(status=PaymentAttempt.Status.PROCESSING).exists()
+
+
+def payment_check_not_processing(*, payment: Payment) -> None:
+    if payment_is_processing(payment=payment):
+        raise PaymentInProgress()
+
+
+def payment_cancel(*, payment: Payment) -> None:
+    """The checkout's orders were cancelled before payment (caller holds the payment lock)."""
+    if payment.status == Payment.Status.REQUIRES_PAYMENT:
+        payment.status = Payment.Status.CANCELLED
+        payment.save(update_fields=["status"])
+
+
+def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str) -> PaymentAttempt:
+    """Charge `card` for the payment. On success the orders become paid and their money is held in
+    escrow; on a decline or an error the orders stay unpaid and the shopper may try again."""
+    from orders import services as order_services
+    from orders.models import Order, OrderEvent
+
+    with transaction.atomic():
+        payment = payment_lock(payment=payment)
+        attempt = PaymentAttempt.objects.filter(idempotency_key=idempotency_key).first()
+        if attempt is not None:
+            if attempt.payment_id != payment.pk:
+                raise IdempotencyKeyReused()
+            return attempt  # the same submit again: the first answer, nothing charged twice
+        if payment.status == Payment.Status.SUCCEEDED:
+            raise PaymentAlreadyMade()
+        if payment.status == Payment.Status.CANCELLED:
+            raise PaymentCancelled()
+        payment_check_not_processing(payment=payment)
+        attempt = PaymentAttempt.objects.create(
+            payment=payment, idempotency_key=idempotency_key, card_last4=card.last4
+        )
+
+    gateway = get_gateway()
+    try:
+        if not payment.gateway_reference:
+            payment.gateway_reference = gateway.create_payment(
+                amount=payment.amount.amount,
+                currency="CNY",
+                reference=payment.reference,
+                idempotency_key=f"{payment.reference}:create",
+            )
+            Payment.objects.filter(pk=payment.pk).update(gateway_reference=payment.gateway_reference)
+        result = gateway.confirm(
+            payment_id=payment.gateway_reference, card=card, idempotency_key=idempotency_key
+        )
+    except GatewayError as exc:
+        result = GatewayResult(status="error", error_code="gateway_unreachable", error_message=str(exc)[:200])
+
+    with transaction.atomic():
+        payment = payment_lock(payment=payment)
+        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt.status = {
+            "succeeded": PaymentAttempt.Status.SUCCEEDED,
+            "declined": PaymentAttempt.Status.DECLINED,
+        }.get(result.status, PaymentAttempt.Status.ERROR)
+        attempt.gateway_reference = result.reference
+        attempt.error_code = result.error_code
+        attempt.error_message = result.error_message[:200]
+        attempt.save(update_fields=["status", "gateway_reference", "error_code", "error_message"])
+        if result.succeeded:
+            payment.status = Payment.Status.SUCCEEDED
+            payment.paid_at = timezone.now()
+            payment.save(update_fields=["status", "paid_at"])
+            orders = order_services.orders_mark_paid(payment=payment, actor=user)
+            escrow_hold(payment=payment, orders=orders)
+        else:
+            for order in Order.objects.filter(payment=payment):
+                order_services.order_note(
+                    order,
+                    kind=OrderEvent.Kind.PAYMENT_FAILED,
+                    actor=user,
+                    note=result.error_message or result.error_code,
+                )
+    return attempt
+
+
+# ----------------------------------------------------------------------------------------- refunds
+
+
+def refund_exists(*, idempotency_key: str) -> bool:
+    return Refund.objects.filter(idempotency_key=idempotency_key).exists()
+
+
+def order_check_no_refund_processing(*, order) -> None:
+    if order.refunds.filter(status=Refund.Status.PROCESSING).exists():
+        raise RefundInProgress()
+
+
+def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
+    """Refund a paid order in full through the gateway, out of its escrow. The order becomes
+    refunded and its stock returns. Idempotent by key."""
+    from orders import services as order_services
+    from orders.errors import OrderNotCancellable
+    from orders.models import Order, OrderEvent
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).select_related("payment").get(pk=order.pk)
+        refund = Refund.objects.filter(idempotency_key=idempotency_key).first()
+        if refund is not None:
+            if refund.order_id != order.pk:
+                raise IdempotencyKeyReused()
+            return refund
+        if order.status != Order.Status.PAID:
+            raise OrderNotCancellable(Order.Status(order.status).label)
+        order_check_no_refund_processing(order=order)
+        try:
+            with transaction.atomic():
+                refund = Refund.objects.create(
+                    payment=order.payment, order=order, amount=order.total, idempotency_key=idempotency_key
+                )
+        except IntegrityError as exc:
+            raise IdempotencyKeyReused() from exc
+
+    try:
+        result = get_gateway().refund(
+            payment_id=order.payment.gateway_reference,
+            amount=refund.amount.amount,
+            idempotency_key=idempotency_key,
+        )
+    except GatewayError as exc:
+        result = GatewayResult(status="error", error_code="gateway_unreachable", error_message=str(exc)[:200])
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        refund.gateway_reference = result.reference
+        if result.succeeded:
+            refund.status = Refund.Status.SUCCEEDED
+            refund.save(update_fields=["status", "gateway_reference"])
+            escrow_refund(refund=refund, order=order)
+            order_services.order_refunded(
+                order=order,
+                actor=actor,
+                note=_("%(amount)s refunded to the card.") % {"amount": refund.amount},
+            )
+        else:
+            refund.status = Refund.Status.FAILED
+            refund.error_message = result.error_message[:200]
+            refund.save(update_fields=["status", "gateway_reference", "error_message"])
+            order_services.order_note(
+                order, kind=OrderEvent.Kind.REFUND_FAILED, actor=actor, note=result.error_code
+            )
+    if not result.succeeded:
+        raise RefundFailed(result.error_message or result.error_code)
+    return refund

@@ -1,0 +1,17 @@
+import pytest
+from django.core.management import call_command
+
+from orders.models import Order
+from payments import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_shopper_has_an_address_an_identity_and_orders_and_reset_still_works():
+    call_command("seed_demo", products=40, no_images=True, verbosity=0)
+    orders = Order.objects.filter(user__username="shopper")
+    assert set(orders.values_list("status", flat=True)) == {"paid", "pending_payment"}
+    paid = orders.filter(status="paid")
+    assert selectors.escrow_held() == sum(o.escrow_amount.amount for o in paid)
+    call_command("seed_demo", products=40, no_images=True, reset=True, verbosity=0)
+    assert Order.objects.filter(user__username="shopper").count() == 3
