@@ -743,7 +743,10 @@ def merchant_blacklist(*, merchant: Merchant, actor: User, reason: str, note: st
     merchant.status = Merchant.Status.BLACKLISTED
     merchant.blacklist_proposed_at = None
     merchant.save(update_fields=["status", "blacklist_proposed_at"])
-    _event(merchant, MerchantEvent.Kind.BLACKLISTED, actor, note, reason=reason)
+    from orders.services import orders_note_store_closed  # orders depend on merchants, not the reverse
+
+    unshipped = orders_note_store_closed(merchant=merchant, actor=actor)
+    _event(merchant, MerchantEvent.Kind.BLACKLISTED, actor, note, reason=reason, unshipped_orders=unshipped)
     _notify(
         merchant,
         _("Your store was closed and blacklisted"),

@@ -243,6 +243,7 @@ class OrderEvent(models.Model):
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
+        STORE_CLOSED = "store_closed", _("Store closed by the platform: you may cancel for a full refund")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,29 +1,19 @@
 """The merchant's side: the store's orders, paid ones first by shipping deadline. Only orders of the
 merchant the user works for are ever read (`selectors.orders_for_merchant`)."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+
+from merchants.permissions import merchant_member_required
 
 from . import selectors
 from .models import Order
 
 
-def _merchant_or_deny(request):
-    if not request.user.is_authenticated:
-        return None
-    merchant = request.user.merchant
-    if merchant is None:
-        raise PermissionDenied
-    return merchant
-
-
+@merchant_member_required
 def order_list(request):
-    merchant = _merchant_or_deny(request)
-    if merchant is None:
-        return redirect_to_login(request.get_full_path())
+    merchant = request.merchant
     status = request.GET.get("status", Order.Status.PAID)
     if status not in Order.Status.values and status != "all":
         status = Order.Status.PAID

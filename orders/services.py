@@ -215,6 +215,15 @@ def order_note(order: Order, *, kind: str, note: str = "", actor=None) -> OrderE
     )
 
 
+def orders_note_store_closed(*, merchant, actor=None) -> int:
+    """A store was blacklisted: record on each of its paid, unshipped orders the buyer's right to
+    cancel for a full refund (cancelling itself is `order_cancel`). Runs in the caller's transaction."""
+    orders = list(Order.objects.select_for_update().filter(merchant=merchant, status=Order.Status.PAID))
+    for order in orders:
+        order_note(order, kind=OrderEvent.Kind.STORE_CLOSED, actor=actor)
+    return len(orders)
+
+
 # ------------------------------------------------------------------------------------------ stock
 
 

@@ -77,12 +77,16 @@ def overview(request):
         .select_related("brand")
     )
     penalty = selectors.penalty_status(merchant)
+    from orders.selectors import orders_for_merchant  # the dashboard shows the orders app's numbers
+
+    to_ship = orders_for_merchant(merchant, status="paid").count()
     return render(
         request,
         "merchants/seller/overview.html",
         {
             "application": application,
             "counts": counts,
+            "to_ship": to_ship,
             "penalty": penalty,
             "expiring": expiring,
             "events": merchant.events.select_related("actor")[:8],

@@ -102,3 +102,7 @@ def test_every_interface_string_has_a_chinese_translation():
     catalog = polib.pofile(str(ROOT / "marketplace" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = [entry.msgid for entry in catalog.untranslated_entries() + catalog.fuzzy_entries()]
     assert not missing, f"translate these in django.po: {missing}"
+    # Branches merged side by side can append the same message twice; gettext tools then refuse the file.
+    keys = [(entry.msgctxt, entry.msgid) for entry in catalog]
+    duplicates = sorted({key[1] for key in keys if keys.count(key) > 1})
+    assert not duplicates, f"defined twice in django.po: {duplicates}"

@@ -183,3 +183,30 @@ def test_rejecting_a_brand_rejects_its_pending_authorizations(rates):
     authorization.refresh_from_db()
     assert authorization.status == BrandAuthorization.Status.REJECTED
     assert authorization.brand.review_decisions.get().reasons == "Trademark disputed"
+
+
+def test_blacklisting_gives_buyers_of_unshipped_orders_a_full_refund(rates):
+    import uuid
+
+    from orders import services as order_services
+    from orders.models import Order, OrderEvent
+    from tests.factories import checkout, pay, shopper_with_cart
+
+    product = ProductFactory(prices=["30.00"])
+    user, address, identity = shopper_with_cart((product.variants.get(), 2))
+    payment = checkout(user, address, identity)
+    pay(payment)
+    order = Order.objects.get(payment=payment)
+    assert order.status == Order.Status.PAID
+
+    services.merchant_blacklist(
+        merchant=product.merchant, actor=StaffFactory(), reason="counterfeit", note="Fake"
+    )
+    assert order.events.filter(kind=OrderEvent.Kind.STORE_CLOSED).count() == 1
+    event = product.merchant.events.get(kind=MerchantEvent.Kind.BLACKLISTED)
+    assert event.data["unshipped_orders"] == 1
+
+    refund = order_services.order_cancel(user=user, number=order.number, idempotency_key=uuid.uuid4().hex)
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert refund.amount == order.total  # goods, shipping and tax: the full amount paid
