@@ -65,9 +65,13 @@ class ProductFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=brands_approved(),
         label=_("Brand"),
+        distinct=False,  # a forward foreign key cannot repeat a product; DISTINCT defeats the sort index
     )
     country = CountryFilter(
-        field_name="origin_country", choices=lambda: list(countries), label=_("Country of origin")
+        field_name="origin_country",
+        choices=lambda: list(countries),
+        label=_("Country of origin"),
+        distinct=False,  # one column of the product: no duplicates to remove
     )
     merchant = django_filters.CharFilter(field_name="merchant__slug", label=_("Store"))
     price_min = django_filters.NumberFilter(field_name="price_cny", lookup_expr="gte", label=_("Min price"))
