@@ -5,9 +5,10 @@ from statistics import median
 BARE = "bare"
 
 
-def summarize(rounds: dict[str, list[dict]], queries: dict[str, int | None]) -> dict[str, dict]:
+def summarize(rounds: dict[str, list[dict]], probes: dict[str, dict]) -> dict[str, dict]:
     """Per endpoint: median requests/s over the rounds, ratio to the bare view's median, median p50
-    and p99, and all errors. `rounds` maps an endpoint to its wrk samples (`Sample.as_dict()`)."""
+    and p99, and all errors. `rounds` maps an endpoint to its wrk samples (`Sample.as_dict()`);
+    `probes` to its instrumented request (`queries`, `cold_ms`: bench/probe.py)."""
     rows = {}
     for name, samples in rounds.items():
         rows[name] = {
@@ -17,7 +18,8 @@ def summarize(rounds: dict[str, list[dict]], queries: dict[str, int | None]) -> 
             "errors": sum(s["errors"] for s in samples),
             "requests": sum(s["requests"] for s in samples),
             "rounds": len(samples),
-            "queries": queries.get(name),
+            "queries": probes.get(name, {}).get("queries"),
+            "cold_ms": probes.get(name, {}).get("cold_ms"),
         }
     bare = rows.get(BARE, {}).get("rps")
     for row in rows.values():
@@ -47,13 +49,17 @@ def comparisons(rows: dict[str, dict], pairs: list[tuple[str, str, str]]) -> lis
 
 def scaling(rows: dict[str, dict], pairs: list[tuple[str, str, str]]) -> list[dict]:
     """`pairs`: (label, large, small). Cost growth = time per request at the large size over the small
-    one, i.e. small requests/s over large requests/s (1.0: cost does not grow with the catalogue)."""
+    one, i.e. small requests/s over large requests/s (1.0: cost does not grow with the catalogue);
+    `cold_growth` the same for one request with nothing cached."""
     return [
         {
             "label": label,
             "large": large,
             "small": small,
             "cost_growth": ratio(rows.get(small, {}).get("rps"), rows.get(large, {}).get("rps"), digits=2),
+            "cold_growth": ratio(
+                rows.get(large, {}).get("cold_ms"), rows.get(small, {}).get("cold_ms"), digits=2
+            ),
         }
         for label, large, small in pairs
     ]
@@ -66,18 +72,18 @@ def _fmt(value, spec: str = "") -> str:
 def table(rows: dict[str, dict], missing: dict[str, str]) -> str:
     """The ladder as a Markdown table (printed and pasted into docs/benchmarks.md)."""
     lines = [
-        "| endpoint | req/s | ratio to bare | p50 ms | p99 ms | p99/p50 | errors | SQL queries |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | ratio to bare | p50 ms | p99 ms | p99/p50 | errors | SQL queries | cold ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, row in rows.items():
         lines.append(
             f"| {name} | {_fmt(row['rps'], '.0f')} | {_fmt(row['ratio'], '.3f')}"
             f" | {_fmt(row['p50_ms'], '.1f')} | {_fmt(row['p99_ms'], '.1f')}"
             f" | {_fmt(row['p99_over_p50'], '.1f')} | {row['errors']}"
-            f" | {_fmt(row['queries'])} |"
+            f" | {_fmt(row['queries'])} | {_fmt(row['cold_ms'], '.0f')} |"
         )
     for name, reason in missing.items():
-        lines.append(f"| {name} | missing: {reason} | | | | | | |")
+        lines.append(f"| {name} | missing: {reason} | | | | | | | |")
     return "\n".join(lines)
 
 
@@ -87,8 +93,8 @@ def comparison_table(compared: list[dict], scaled: list[dict]) -> str:
         lines.append(f"| {row['label']} ({row['ours']} / {row['theirs']}) | {_fmt(row['speedup'], '.1f')}x |")
     for row in scaled:
         lines.append(
-            f"| {row['label']} cost growth ({row['large']} vs {row['small']})"
-            f" | {_fmt(row['cost_growth'], '.2f')}x |"
+            f"| {row['label']} cost growth ({row['large']} vs {row['small']}; cold request)"
+            f" | {_fmt(row['cost_growth'], '.2f')}x ({_fmt(row['cold_growth'], '.2f')}x) |"
         )
     return "\n".join(lines)
 

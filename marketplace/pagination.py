@@ -1,6 +1,6 @@
 from rest_framework.pagination import PageNumberPagination
 
-from .selectors import CachedCountPaginator
+from .selectors import CatalogPaginator
 
 
 class StandardPagination(PageNumberPagination):
@@ -9,4 +9,4 @@ class StandardPagination(PageNumberPagination):
     page_size = 24
     page_size_query_param = "page_size"
     max_page_size = 100
-    django_paginator_class = CachedCountPaginator  # the total is the slowest query of a page
+    django_paginator_class = CatalogPaginator  # cached totals and page ids: docs/benchmarks.md

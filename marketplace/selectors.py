@@ -243,8 +243,13 @@ def listing_count(queryset: QuerySet) -> int:
     return _cached("count", queryset, queryset.count)
 
 
-class CachedCountPaginator(Paginator):
-    """A paginator whose total comes from `listing_count` (the count is the slowest query of a page)."""
+class CatalogPaginator(Paginator):
+    """Pages of a product listing in a time that does not grow with the catalogue.
+
+    The total is `listing_count`. A page's product ids (filtered and sorted over the whole catalogue,
+    the slow part at 100,000 products) are cached per catalogue version; the rows themselves are read
+    fresh by id on every request, through the same filters, so prices and visibility are current.
+    """
 
     @cached_property
     def count(self) -> int:
@@ -252,9 +257,52 @@ class CachedCountPaginator(Paginator):
             return listing_count(self.object_list)
         return super().count
 
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_of_products(self.object_list, bottom, top), number, self)
+
+
+def page_of_products(queryset: QuerySet, bottom: int, top: int) -> list:
+    """Rows `bottom:top` of a listing, found through ids cached per catalogue version, read fresh."""
+    if top <= bottom:
+        return []
+    query = queryset.query
+    annotations = sorted(map(str, query.annotations.items()))
+    window = f"{query.order_by}|{query.extra_order_by}|{bottom}:{top}|{annotations}"
+    if " at 0x" in window:  # an ordering or annotation without a stable repr: no cache key
+        return list(queryset[bottom:top])
+    ids = _cached(
+        f"page-ids:{hashlib.sha256(window.encode()).hexdigest()[:16]}",
+        queryset,
+        lambda: list(queryset[bottom:top].values_list("pk", flat=True)),
+    )
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]  # a product hidden since is left out
+
 
 def brands_approved() -> QuerySet[Brand]:
     return Brand.objects.filter(status=Brand.Status.APPROVED)
+
+
+def brand_ids_matching(term: str) -> list[int]:
+    """Brands whose Latin or Chinese name contains `term` (any case), cached per catalogue version."""
+    return _cached(
+        f"brand-search:{hashlib.sha256(term.upper().encode()).hexdigest()[:16]}",
+        None,
+        lambda: list(
+            Brand.objects.filter(Q(name__icontains=term) | Q(name_zh__icontains=term))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+    )
 
 
 def brand_wall(limit: int = 24) -> list[Brand]:

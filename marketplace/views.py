@@ -61,7 +61,7 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     base = base if base is not None else selectors.products_visible()
     product_filter = ProductFilter(data, queryset=base, request=request)
     results = product_filter.qs
-    paginator = selectors.CachedCountPaginator(selectors.product_cards(results), _page_size(request))
+    paginator = selectors.CatalogPaginator(selectors.product_cards(results), _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     valid = product_filter.form.cleaned_data
     context = {

@@ -44,7 +44,7 @@ def test_summary_takes_medians_and_ratios_to_the_bare_view():
             "bare": [_sample(2000), _sample(2400), _sample(2200)],
             "product": [_sample(500, p50=8, p99=30), _sample(460, p50=9, p99=50), _sample(550, errors=2)],
         },
-        {"bare": 0, "product": 3},
+        {"bare": {"queries": 0, "cold_ms": 1.0}, "product": {"queries": 3, "cold_ms": 12.5}},
     )
     assert rows["bare"]["rps"] == 2200 and rows["bare"]["ratio"] == 1.0
     assert rows["product"]["rps"] == 500
@@ -52,16 +52,23 @@ def test_summary_takes_medians_and_ratios_to_the_bare_view():
     assert rows["product"]["p50_ms"] == 8 and rows["product"]["p99_ms"] == 30
     assert rows["product"]["p99_over_p50"] == 3.8
     assert rows["product"]["errors"] == 2 and rows["product"]["queries"] == 3
+    assert rows["product"]["cold_ms"] == 12.5
     table = report.table(rows, {"cart": "answers 404"})
     assert "| product | 500 | 0.227 |" in table
     assert "| cart | missing: answers 404 |" in table
 
 
 def test_comparisons_and_scaling_are_ratios_and_missing_sides_give_none():
-    rows = {"ours": {"rps": 300.0}, "theirs": {"rps": 3.0}, "big": {"rps": 100.0}, "small": {"rps": 150.0}}
+    rows = {
+        "ours": {"rps": 300.0},
+        "theirs": {"rps": 3.0},
+        "big": {"rps": 100.0, "cold_ms": 30.0},
+        "small": {"rps": 150.0, "cold_ms": 10.0},
+    }
     compared = report.comparisons(rows, [("listing", "ours", "theirs"), ("cart", "cart", "theirs")])
     assert [c["speedup"] for c in compared] == [100.0, None]
-    assert report.scaling(rows, [("search", "big", "small")])[0]["cost_growth"] == 1.5
+    [scaled] = report.scaling(rows, [("search", "big", "small")])
+    assert (scaled["cost_growth"], scaled["cold_growth"]) == (1.5, 3.0)
 
 
 def test_round_orders_alternate():
