@@ -155,6 +155,17 @@ def prepare_oscar(site: Site, env: dict, ours_env: dict, expected: int) -> None:
     log(f"{site.db}: {site.info['products']} Oscar products")
 
 
+def unpack(ref: str) -> Path:
+    """The code of `ref`, unpacked under bench/var (git archive: the working tree is left alone)."""
+    commit = run(["git", "rev-parse", "--short", ref]).strip()
+    target = VAR / f"before-{commit}"
+    if not target.exists():
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
 def static_fresh() -> bool:
     """The manifest the production settings need exists and is newer than our static files."""
     manifest = VAR / "staticfiles" / "staticfiles.json"
@@ -243,6 +254,12 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
             Endpoint("search @1k", "ours-1k", f"/search/?q={SEARCH}"),
             Endpoint("filtered listing @1k", "ours-1k", f"/products/?{FILTERED}"),
         ]
+    if "before" in sites:
+        endpoints += [
+            Endpoint(f"{e.name} (before)", "before", e.path)
+            for e in endpoints
+            if e.site == "ours" and e.name in BEFORE_AFTER
+        ]
     if "oscar" in sites:
         endpoints += [
             Endpoint("oscar bare", "oscar", "/__bench__/bare/"),
@@ -253,6 +270,7 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
     return endpoints
 
 
+BEFORE_AFTER = ("bare", "home", "category 24", "search", "filtered listing", "product", "product API")
 COMPARISONS = [
     ("catalogue listing vs Oscar", "category 24", "oscar catalogue"),
     ("product page vs Oscar", "product", "oscar product"),
@@ -274,7 +292,8 @@ def count_queries(sites: dict[str, Site], endpoints: list[Endpoint], envs: dict[
         if name == "oscar":
             command, cwd, env = [OSCAR_VENV / "python", "probe.py", "queries", *args], BENCH, envs[name]
         else:
-            command, cwd, env = [PYTHON, "bench/probe.py", "queries", *args], ROOT, envs[name]
+            command, env = [PYTHON, ROOT / "bench" / "probe.py", "queries", *args], envs[name]
+            cwd = env.get("PYTHONPATH", ROOT)
         found = json.loads(run(command, env=env, cwd=cwd))
         for endpoint, arg in zip(mine, args, strict=True):
             counts[endpoint.name] = found[arg]
@@ -325,6 +344,11 @@ def main(argv=None) -> int:
     parser.add_argument("--locust-seconds", type=int, default=120, help="0 skips the mixed scenario")
     parser.add_argument("--locust-users", type=int, default=8)
     parser.add_argument("--only", nargs="*", help="endpoint names to run (bare is always added)")
+    parser.add_argument(
+        "--before",
+        metavar="GIT_REF",
+        help="also serve this commit's code on the same database and measure its main pages (before/after)",
+    )
     args = parser.parse_args(argv)
 
     VAR.mkdir(exist_ok=True)
@@ -336,14 +360,22 @@ def main(argv=None) -> int:
         sites["ours-1k"] = Site("ours-1k", 8102, "marketplace_bench_small", args.small_products)
     if not args.no_oscar:
         sites["oscar"] = Site("oscar", 8103, "oscar_bench")
+    if args.before:
+        sites["before"] = Site("before", 8104, "marketplace_bench", args.products)
     envs = {
         name: oscar_env(secret, use_redis) if name == "oscar" else our_env(site.db, secret, use_redis)
         for name, site in sites.items()
     }
+    code_dirs = {name: ROOT for name in sites}
+    if args.before:
+        code_dirs["before"] = unpack(args.before)
+        envs["before"]["PYTHONPATH"] = str(code_dirs["before"])
     log(f"cache: {'Redis' if use_redis else 'file cache (Redis is not running)'}")
     for name, site in sites.items():
-        if name != "oscar":
+        if name not in ("oscar", "before"):
             prepare_ours(site, envs[name])
+    if args.before:
+        sites["before"].info = sites["ours"].info
     if not static_fresh():
         log("collectstatic (compressing every file takes a minute or two)")
         run([PYTHON, "manage.py", "collectstatic", "--noinput"], env=envs["ours"])
@@ -359,7 +391,7 @@ def main(argv=None) -> int:
                     site,
                     [ROOT / ".venv" / "bin" / "gunicorn", "marketplace.wsgi:application"],
                     envs[name],
-                    ROOT,
+                    code_dirs[name],
                 )
         endpoints = ladder(sites)
         if args.only:
