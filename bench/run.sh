@@ -29,7 +29,10 @@ make setup >/dev/null
 # django-oscar in its own environment: it pins its own Django.
 if [ ! -x bench/.oscar-venv/bin/gunicorn ]; then
   "$(command -v python3.11 || command -v python3)" -m venv bench/.oscar-venv
+fi
+if [ bench/oscar-requirements.txt -nt bench/.oscar-venv/.installed ]; then
   bench/.oscar-venv/bin/pip install --quiet -r bench/oscar-requirements.txt
+  touch bench/.oscar-venv/.installed
 fi
 
 exec .venv/bin/python -m bench.harness "$@"

@@ -12,7 +12,7 @@ class MarketplaceConfig(AppConfig):
         from merchants.models import Merchant
 
         from . import selectors
-        from .models import Brand, Category, Product, TaxCategory
+        from .models import Brand, Category, Product, ProductImage, TaxCategory
 
         # Categories are edited in the staff console; the cached menu tree follows every change.
         for signal in (post_save, post_delete):
@@ -20,9 +20,9 @@ class MarketplaceConfig(AppConfig):
                 selectors.category_tree_invalidate, sender=Category, dispatch_uid=f"category-tree-{signal}"
             )
             # Cached counts and facets belong to one catalogue version; a change to what they count starts
-            # a new one. Variants and stock are not counted (listing prices change through
-            # products_refresh_listing_prices, which starts a new version itself).
-            for model in (Product, Brand, Merchant, TaxCategory, Category):
+            # a new one (images: the product page caches them). Variants and stock are never cached
+            # (listing prices change through products_refresh_listing_prices, which starts one itself).
+            for model in (Product, ProductImage, Brand, Merchant, TaxCategory, Category):
                 signal.connect(
                     selectors.catalog_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{signal}"
                 )

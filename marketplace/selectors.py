@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
 from merchants.models import Merchant
@@ -141,15 +141,32 @@ def product_cover(product: Product) -> ProductImage | None:
 
 
 def product_detail(pk: int) -> Product | None:
-    return (
-        products_visible()
-        .select_related("brand", "merchant", "category__parent", "tax_category")
-        .prefetch_related(
-            "images", Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True))
+    """A visible product with its brand, store, category, tax category, images and active variants.
+
+    Everything but the variants is cached per catalogue version (those rows change only through saves
+    that start a new one); the variants, with their prices and stock, are read fresh on every call.
+    """
+
+    def load():
+        product = (
+            products_visible()
+            .select_related("brand", "merchant", "category__parent", "tax_category")
+            .prefetch_related("images")
+            .filter(pk=pk)
+            .first()
         )
-        .filter(pk=pk)
-        .first()
+        return product or _NOT_VISIBLE
+
+    product = _cached(f"product:{pk}", None, load)
+    if isinstance(product, str):  # _NOT_VISIBLE
+        return None
+    prefetch_related_objects(
+        [product], Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True))
     )
+    return product
+
+
+_NOT_VISIBLE = "not-visible"  # cached too: a missing product is asked for as often as any other
 
 
 def product_variants_priced(product: Product) -> list[ProductVariant]:

@@ -1,9 +1,13 @@
 """Cached counts, facets and product cards never show a price, name or count older than the data."""
 
+from decimal import Decimal
+
 import pytest
 
 from marketplace import services
-from marketplace.models import Product
+from marketplace.models import Product, ProductVariant
+from marketplace.money import to_cny
+from marketplace.selectors import exchange_rates
 from tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +65,24 @@ def test_cards_follow_the_language(client, rates):
     ProductFactory(name_en="English name", name_zh="中文名")
     assert "English name" in client.get("/products/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "中文名" in client.get("/products/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_product_page_shows_stock_and_prices_as_they_are_now(client, rates):
+    product = ProductFactory(prices=["10.00"], stock=5)
+    url = product.get_absolute_url()
+    assert "In stock" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # A checkout changes stock with an UPDATE that sends no signal: the page still follows at once.
+    ProductVariant.objects.filter(product=product).update(stock=0)
+    assert "Sold out" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    ProductVariant.objects.filter(product=product).update(price=Decimal("20.00"))
+    variant = ProductVariant.objects.get(product=product)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"¥{to_cny(variant.price, exchange_rates()):,.2f}" in html
+
+
+def test_a_product_taken_off_sale_answers_404_at_once(client, rates):
+    product = ProductFactory()
+    assert client.get(product.get_absolute_url()).status_code == 200
+    product.tax_category.permitted = False
+    product.tax_category.save()
+    assert client.get(product.get_absolute_url()).status_code == 404
