@@ -181,11 +181,11 @@ def product_variants_priced(product: Product) -> list[ProductVariant]:
     return variants
 
 
-# Counts (brand wall, pavilions, facets, result totals) scan the catalogue: at 100,000 products they
-# cost more than the rest of a page together. They are cached per catalogue version: any save or
-# delete of a product, variant, brand, merchant, tax or category starts a new version (apps.py), and
-# so does a listing-price refresh. The TTL is a backstop for writes that send no signal. Prices and
-# stock are never cached: product rows are read on every request.
+# Counts (brand wall, pavilions, facets, result totals) and a listing page's ids scan the catalogue:
+# at 100,000 products they cost more than the rest of a page together. They are cached per catalogue
+# version: any save or delete of a product, product image, brand, merchant, tax category or category
+# starts a new version (apps.py), and so does a listing-price refresh. The TTL is a backstop for
+# writes that send no signal. Prices and stock are never cached: rows are read on every request.
 CATALOG_VERSION_KEY = "catalog:version:v1"
 AGGREGATE_TTL = 120
 
