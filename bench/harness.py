@@ -370,14 +370,21 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     secret = secrets.token_urlsafe(48)
     use_redis = redis_up()
-    sites = {"ours": Site("ours", 8101, "marketplace_bench", args.products)}
+    # Other sizes get databases of their own, so a trial run never reseeds the 100,000-product one.
+    big_db = "marketplace_bench" if args.products == 100_000 else f"marketplace_bench_{args.products}"
+    small_db = (
+        "marketplace_bench_small"
+        if args.small_products == 1_000
+        else f"marketplace_bench_{args.small_products}"
+    )
+    sites = {"ours": Site("ours", 8101, big_db, args.products)}
     if args.small_products:
-        sites["ours-1k"] = Site("ours-1k", 8102, "marketplace_bench_small", args.small_products)
+        sites["ours-1k"] = Site("ours-1k", 8102, small_db, args.small_products)
     if not args.no_oscar:
         db = f"oscar_bench_{args.oscar_products}" if args.oscar_products else "oscar_bench"
         sites["oscar"] = Site("oscar", 8103, db, args.oscar_products)
     if args.before:
-        sites["before"] = Site("before", 8104, "marketplace_bench", args.products)
+        sites["before"] = Site("before", 8104, big_db, args.products)
     envs = {
         name: (oscar_env if name == "oscar" else our_env)(site.db, secret, use_redis)
         for name, site in sites.items()
