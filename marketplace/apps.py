@@ -9,11 +9,20 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from merchants.models import Merchant
+
         from . import selectors
-        from .models import Category
+        from .models import Brand, Category, Product, ProductImage, TaxCategory
 
         # Categories are edited in the staff console; the cached menu tree follows every change.
         for signal in (post_save, post_delete):
             signal.connect(
                 selectors.category_tree_invalidate, sender=Category, dispatch_uid=f"category-tree-{signal}"
             )
+            # Cached counts and facets belong to one catalogue version; a change to what they count starts
+            # a new one (images: the product page caches them). Variants and stock are never cached
+            # (listing prices change through products_refresh_listing_prices, which starts one itself).
+            for model in (Product, ProductImage, Brand, Merchant, TaxCategory, Category):
+                signal.connect(
+                    selectors.catalog_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{signal}"
+                )

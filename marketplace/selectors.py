@@ -4,12 +4,18 @@ Every listing helper returns querysets with their relations joined or prefetched
 fixed number of queries whatever its size.
 """
 
+import hashlib
+import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils.functional import cached_property
 
 from merchants.models import Merchant
 
@@ -47,27 +53,43 @@ class CategoryNode:
         return ids
 
 
-CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
+CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v2"
+# This process's copy of the tree, under the token the shared cache holds: every page reads the tree
+# several times, and unpickling 50 categories from Redis each time cost more than the page's SQL.
+_category_trees: dict[str, list[CategoryNode]] = {}
 
 
 def category_tree() -> list[CategoryNode]:
-    """Top-level categories with their sub-categories: one query, then cached until a category
-    changes (every page's menu reads it)."""
-    roots = cache.get(CATEGORY_TREE_CACHE_KEY)
-    if roots is not None:
-        return roots
+    """Top-level categories with their sub-categories: one query per process, until a category
+    changes (the shared cache holds a token; invalidation deletes it)."""
+    token = _token(CATEGORY_TREE_CACHE_KEY)
+    if token is not None and token in _category_trees:
+        return _category_trees[token]
+    if token is None:
+        # The token exists before the tree is read: a change committed meanwhile deletes it, and the
+        # copy built from the old rows is never used again.
+        cache.add(CATEGORY_TREE_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+        _local_tokens.pop(CATEGORY_TREE_CACHE_KEY, None)
+        token = _token(CATEGORY_TREE_CACHE_KEY)
     nodes = {c.pk: CategoryNode(c, []) for c in Category.objects.all()}
     roots = []
     for node in nodes.values():
         parent = node.category.parent_id
         (nodes[parent].children if parent in nodes else roots).append(node)
-    cache.set(CATEGORY_TREE_CACHE_KEY, roots, timeout=600)
+    _category_trees.clear()
+    if token is not None:
+        _category_trees[token] = roots
     return roots
 
 
 def category_tree_invalidate(**kwargs) -> None:
-    # After commit: a request racing the change must not cache the old tree again.
-    transaction.on_commit(lambda: cache.delete(CATEGORY_TREE_CACHE_KEY))
+    # Now and after commit: a request racing the change must not keep the old tree.
+    def forget():
+        cache.delete(CATEGORY_TREE_CACHE_KEY)
+        _local_tokens.pop(CATEGORY_TREE_CACHE_KEY, None)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None:
@@ -119,15 +141,32 @@ def product_cover(product: Product) -> ProductImage | None:
 
 
 def product_detail(pk: int) -> Product | None:
-    return (
-        products_visible()
-        .select_related("brand", "merchant", "category__parent", "tax_category")
-        .prefetch_related(
-            "images", Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True))
+    """A visible product with its brand, store, category, tax category, images and active variants.
+
+    Everything but the variants is cached per catalogue version (those rows change only through saves
+    that start a new one); the variants, with their prices and stock, are read fresh on every call.
+    """
+
+    def load():
+        product = (
+            products_visible()
+            .select_related("brand", "merchant", "category__parent", "tax_category")
+            .prefetch_related("images")
+            .filter(pk=pk)
+            .first()
         )
-        .filter(pk=pk)
-        .first()
+        return product or _NOT_VISIBLE
+
+    product = _cached(f"product:{pk}", None, load)
+    if isinstance(product, str):  # _NOT_VISIBLE
+        return None
+    prefetch_related_objects(
+        [product], Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True))
     )
+    return product
+
+
+_NOT_VISIBLE = "not-visible"  # cached too: a missing product is asked for as often as any other
 
 
 def product_variants_priced(product: Product) -> list[ProductVariant]:
@@ -142,27 +181,172 @@ def product_variants_priced(product: Product) -> list[ProductVariant]:
     return variants
 
 
+# Counts (brand wall, pavilions, facets, result totals) and a listing page's ids scan the catalogue:
+# at 100,000 products they cost more than the rest of a page together. They are cached per catalogue
+# version: any save or delete of a product, product image, brand, merchant, tax category or category
+# starts a new version (apps.py), and so does a listing-price refresh. The TTL is a backstop for
+# writes that send no signal. Prices and stock are never cached: rows are read on every request.
+CATALOG_VERSION_KEY = "catalog:version:v1"
+AGGREGATE_TTL = 120
+
+
+# Tokens read from the shared cache are kept this long in the process: a page needs them several
+# times, and each cache round trip costs more than the lookup it saves. Another process's change
+# reaches this one within that time (this process's own changes at once).
+TOKEN_LOCAL_SECONDS = 2.0
+_local_tokens: dict[str, tuple[float, str | None]] = {}
+
+
+def _token(key: str) -> str | None:
+    now = time.monotonic()
+    seen = _local_tokens.get(key)
+    if seen and now - seen[0] < TOKEN_LOCAL_SECONDS:
+        return seen[1]
+    value = cache.get(key)
+    _local_tokens[key] = (now, value)
+    return value
+
+
+def local_tokens_forget() -> None:
+    """Drop this process's copies (after the shared cache was cleared behind its back, as tests do)."""
+    _local_tokens.clear()
+
+
+def catalog_version() -> str:
+    version = _token(CATALOG_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        _local_tokens.pop(CATALOG_VERSION_KEY, None)
+        version = _token(CATALOG_VERSION_KEY)
+    return version
+
+
+def catalog_changed(**kwargs) -> None:
+    """Start a new catalogue version now (this transaction's own reads) and again after commit (a
+    request racing the commit must not keep counts of the old catalogue)."""
+
+    def bump():
+        cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        _local_tokens.pop(CATALOG_VERSION_KEY, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _cached(name: str, queryset: QuerySet | None, compute):
+    """`compute()` cached under the catalogue version and the filters of `queryset`."""
+    source = ""
+    if queryset is not None:
+        # The WHERE tree's repr names every column, lookup and value, and costs a tenth of compiling
+        # the SQL. A value without a stable repr (an object address) falls back to the SQL.
+        query = queryset.query
+        source = f"{query.model._meta.label}|{query.distinct}|{query.where}"
+        if " at 0x" in source:
+            try:
+                sql, params = query.sql_with_params()
+            except EmptyResultSet:
+                return compute()  # nothing can match: no query to save
+            source = f"{sql}|{params!r}"
+        source = hashlib.sha256(source.encode()).hexdigest()[:24]
+    key = f"catalog:agg:{catalog_version()}:{name}:{source}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=AGGREGATE_TTL)
+    return value
+
+
+def listing_count(queryset: QuerySet) -> int:
+    return _cached("count", queryset, queryset.count)
+
+
+class CatalogPaginator(Paginator):
+    """Pages of a product listing in a time that does not grow with the catalogue.
+
+    The total is `listing_count`. A page's product ids (filtered and sorted over the whole catalogue,
+    the slow part at 100,000 products) are cached per catalogue version; the rows themselves are read
+    fresh by id on every request, through the same filters, so prices and visibility are current.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return listing_count(self.object_list)
+        return super().count
+
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_of_products(self.object_list, bottom, top), number, self)
+
+
+def page_of_products(queryset: QuerySet, bottom: int, top: int) -> list:
+    """Rows `bottom:top` of a listing, found through ids cached per catalogue version, read fresh."""
+    if top <= bottom:
+        return []
+    query = queryset.query
+    annotations = sorted(map(str, query.annotations.items()))
+    window = f"{query.order_by}|{query.extra_order_by}|{bottom}:{top}|{annotations}"
+    if " at 0x" in window:  # an ordering or annotation without a stable repr: no cache key
+        return list(queryset[bottom:top])
+    ids = _cached(
+        f"page-ids:{hashlib.sha256(window.encode()).hexdigest()[:16]}",
+        queryset,
+        lambda: list(queryset[bottom:top].values_list("pk", flat=True)),
+    )
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]  # a product hidden since is left out
+
+
 def brands_approved() -> QuerySet[Brand]:
     return Brand.objects.filter(status=Brand.Status.APPROVED)
 
 
+def brand_ids_matching(term: str) -> list[int]:
+    """Brands whose Latin or Chinese name contains `term` (any case), cached per catalogue version."""
+    return _cached(
+        f"brand-search:{hashlib.sha256(term.upper().encode()).hexdigest()[:16]}",
+        None,
+        lambda: list(
+            Brand.objects.filter(Q(name__icontains=term) | Q(name_zh__icontains=term))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
 def brand_wall(limit: int = 24) -> list[Brand]:
-    """Approved brands with the most visible products."""
-    return list(
-        brands_approved()
-        .annotate(product_count=Count("products", filter=_visible_filter("products__")))
-        .filter(product_count__gt=0)
-        .order_by("-product_count", "name")[:limit]
+    """Approved brands with the most visible products (cached per catalogue version)."""
+    return _cached(
+        f"brand-wall-{limit}",
+        None,
+        lambda: list(
+            brands_approved()
+            .annotate(product_count=Count("products", filter=_visible_filter("products__")))
+            .filter(product_count__gt=0)
+            .order_by("-product_count", "name")[:limit]
+        ),
     )
 
 
 def pavilions() -> list[dict]:
-    """Countries of origin with their number of visible products, largest first."""
-    return list(
-        products_visible()
-        .values("origin_country")
-        .annotate(product_count=Count("id"))
-        .order_by("-product_count", "origin_country")
+    """Countries of origin with their number of visible products, largest first (cached)."""
+    return _cached(
+        "pavilions",
+        None,
+        lambda: list(
+            products_visible()
+            .values("origin_country")
+            .annotate(product_count=Count("id"))
+            .order_by("-product_count", "origin_country")
+        ),
     )
 
 
@@ -171,9 +355,15 @@ def featured_products(limit: int = 12) -> QuerySet[Product]:
 
 
 def brand_facets(queryset: QuerySet[Product], limit: int = 20) -> list[dict]:
-    """Brands in a listing with their product counts and display names."""
-    rows = facet_counts(queryset, "brand__slug", limit)
-    brands = {b.slug: b for b in Brand.objects.filter(slug__in=[r["brand__slug"] for r in rows])}
+    """Brands in a listing with their product counts and display names (counts cached)."""
+
+    def compute():
+        rows = _facet_counts(queryset, "brand__slug", limit)
+        brands = {b.slug: b for b in Brand.objects.filter(slug__in=[r["brand__slug"] for r in rows])}
+        return rows, brands
+
+    rows, brands = _cached(f"brand-facets-{limit}", queryset, compute)
+    # The name is read now: it follows the page's language.
     return [
         dict(row, name=brands[row["brand__slug"]].display_name)
         for row in rows
@@ -182,7 +372,11 @@ def brand_facets(queryset: QuerySet[Product], limit: int = 20) -> list[dict]:
 
 
 def facet_counts(queryset: QuerySet[Product], field: str, limit: int = 20) -> list[dict]:
-    """Value counts of one field over a filtered listing (brands, countries...)."""
+    """Value counts of one field over a filtered listing (brands, countries...), cached."""
+    return _cached(f"facet-{field}-{limit}", queryset, lambda: _facet_counts(queryset, field, limit))
+
+
+def _facet_counts(queryset: QuerySet[Product], field: str, limit: int) -> list[dict]:
     return list(
         queryset.order_by()
         .values(field)

@@ -106,6 +106,8 @@ def products_refresh_listing_prices(*, currency: str | None = None, product_ids:
                     changed.append(product)
             Product.objects.bulk_update(changed, ["price", "price_currency", "price_cny"])
             changed_count += len(changed)
+            if changed:
+                selectors.catalog_changed()  # bulk_update sends no signal; price filters count anew
 
 
 def product_check_listable(

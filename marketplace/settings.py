@@ -85,6 +85,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, Celery worker) share the demo database: wait for locks, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare a statement it has run five times on a connection, so
+    # PostgreSQL plans each query shape once per connection instead of once per request: planning the
+    # catalogue's joins cost more than running them (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DB_SERVER_SIDE_BINDING", default=True
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,7 +61,7 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     base = base if base is not None else selectors.products_visible()
     product_filter = ProductFilter(data, queryset=base, request=request)
     results = product_filter.qs
-    paginator = Paginator(selectors.product_cards(results), _page_size(request))
+    paginator = selectors.CatalogPaginator(selectors.product_cards(results), _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     valid = product_filter.form.cleaned_data
     context = {

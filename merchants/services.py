@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.models import Brand, Product, User
+from marketplace.selectors import catalog_changed
 
 from . import selectors
 from .documents import ACCEPTED, document_sniff
@@ -606,6 +607,8 @@ def brand_authorizations_expire(*, today: date | None = None) -> int:
                 hidden = Product.objects.filter(
                     merchant=merchant, brand=brand, status=Product.Status.PUBLISHED
                 ).update(status=Product.Status.HIDDEN)
+                if hidden:
+                    catalog_changed()  # a bulk update sends no save signal
             _event(
                 merchant,
                 MerchantEvent.Kind.AUTHORIZATION_EXPIRED,

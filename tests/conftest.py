@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from marketplace import services
+from marketplace import selectors, services
 
 DEMO_RATES = {"USD": "7.12", "EUR": "7.75", "JPY": "0.0472", "KRW": "0.00515", "AUD": "4.65", "GBP": "9.05"}
 
@@ -18,6 +18,7 @@ def _isolated(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
     cache.clear()
+    selectors.local_tokens_forget()
     yield
     cache.clear()
 

@@ -1,5 +1,13 @@
+import functools
+import hashlib
+from pathlib import Path
+
 from django import template
+from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..money import format_cny
 from ..selectors import product_cover
@@ -30,3 +38,62 @@ def query_with(context, **changes):
 def cover_url(product):
     cover = product_cover(product)
     return cover.image.url if cover else ""
+
+
+@register.simple_tag
+def product_cards(products):
+    """Every card of a grid, each rendered once and then read from the cache in one round trip.
+
+    A card's cache key is a hash of everything it shows, read from the product row of this request
+    (name, brand, country, shipping mode, CNY price, sales, cover image) and the language: a changed
+    price or name is a new key, so a cached card is never stale and needs no invalidation.
+    """
+    products = list(products)
+    if not products:
+        return ""
+    language = get_language() or ""
+    keys = [_card_key(product, language) for product in products]
+    cached = cache.get_many(keys)
+    template = get_template("partials/product_card.html")
+    missing = {}
+    parts = []
+    for key, product in zip(keys, products, strict=True):
+        html = cached.get(key)
+        if html is None:
+            html = missing[key] = template.render({"product": product})
+        parts.append(html)
+    if missing:
+        cache.set_many(missing, timeout=CARD_TTL)
+    return mark_safe("".join(parts))  # each part is the output of an auto-escaping template
+
+
+CARD_TTL = 3600
+
+
+def _card_key(product, language: str) -> str:
+    cover = product_cover(product)
+    brand = product.brand
+    shown = (
+        _template_version(),
+        language,
+        product.pk,
+        product.name_zh,
+        product.name_en,
+        brand.slug,
+        brand.name,
+        brand.name_zh,
+        product.origin_country.code,
+        product.shipping_mode,
+        str(product.price_cny),
+        product.sales_count,
+        cover.image.name if cover else "",
+    )
+    return "card:" + hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _template_version() -> str:
+    """Changes when the card template changes, so a deploy never serves the old markup."""
+    source = Path(get_template("partials/product_card.html").origin.name).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:8]
+

@@ -1,0 +1,140 @@
+"""Summaries, ratios and the printed table. Pure functions: tests/bench checks them."""
+
+from statistics import median
+
+BARE = "bare"
+
+
+def summarize(rounds: dict[str, list[dict]], probes: dict[str, dict]) -> dict[str, dict]:
+    """Per endpoint: median requests/s over the rounds, ratio to the bare view's median, median p50
+    and p99, and all errors. `rounds` maps an endpoint to its wrk samples (`Sample.as_dict()`);
+    `probes` to its instrumented request (`queries`, `cold_ms`: bench/probe.py)."""
+    rows = {}
+    for name, samples in rounds.items():
+        rows[name] = {
+            "rps": round(median(s["rps"] for s in samples), 1),
+            "p50_ms": round(median(s["p50_ms"] for s in samples), 2),
+            "p99_ms": round(median(s["p99_ms"] for s in samples), 2),
+            "errors": sum(s["errors"] for s in samples),
+            "requests": sum(s["requests"] for s in samples),
+            "rounds": len(samples),
+            "queries": probes.get(name, {}).get("queries"),
+            "cold_ms": probes.get(name, {}).get("cold_ms"),
+        }
+    bare = rows.get(BARE, {}).get("rps")
+    for row in rows.values():
+        row["ratio"] = ratio(row["rps"], bare)
+        row["p99_over_p50"] = ratio(row["p99_ms"], row["p50_ms"], digits=1)
+    return rows
+
+
+def ratio(value: float | None, reference: float | None, digits: int = 3) -> float | None:
+    if not value or not reference:
+        return None
+    return round(value / reference, digits)
+
+
+def comparisons(rows: dict[str, dict], pairs: list[tuple[str, str, str]]) -> list[dict]:
+    """`pairs`: (label, ours, theirs). Speed-up = our requests/s over theirs (None when one is missing)."""
+    return [
+        {
+            "label": label,
+            "ours": ours,
+            "theirs": theirs,
+            "speedup": ratio(rows.get(ours, {}).get("rps"), rows.get(theirs, {}).get("rps"), digits=1),
+        }
+        for label, ours, theirs in pairs
+    ]
+
+
+def scaling(rows: dict[str, dict], pairs: list[tuple[str, str, str]]) -> list[dict]:
+    """`pairs`: (label, large, small). Cost growth = time per request at the large size over the small
+    one, i.e. small requests/s over large requests/s (1.0: cost does not grow with the catalogue);
+    `cold_growth` the same for one request with nothing cached."""
+    return [
+        {
+            "label": label,
+            "large": large,
+            "small": small,
+            "cost_growth": ratio(rows.get(small, {}).get("rps"), rows.get(large, {}).get("rps"), digits=2),
+            "cold_growth": ratio(
+                rows.get(large, {}).get("cold_ms"), rows.get(small, {}).get("cold_ms"), digits=2
+            ),
+        }
+        for label, large, small in pairs
+    ]
+
+
+def _fmt(value, spec: str = "") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table(rows: dict[str, dict], missing: dict[str, str]) -> str:
+    """The ladder as a Markdown table (printed and pasted into docs/benchmarks.md)."""
+    lines = [
+        "| endpoint | req/s | ratio to bare | p50 ms | p99 ms | p99/p50 | errors | SQL queries | cold ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in rows.items():
+        lines.append(
+            f"| {name} | {_fmt(row['rps'], '.0f')} | {_fmt(row['ratio'], '.3f')}"
+            f" | {_fmt(row['p50_ms'], '.1f')} | {_fmt(row['p99_ms'], '.1f')}"
+            f" | {_fmt(row['p99_over_p50'], '.1f')} | {row['errors']}"
+            f" | {_fmt(row['queries'])} | {_fmt(row['cold_ms'], '.0f')} |"
+        )
+    for name, reason in missing.items():
+        lines.append(f"| {name} | missing: {reason} | | | | | | | |")
+    return "\n".join(lines)
+
+
+def comparison_table(compared: list[dict], scaled: list[dict]) -> str:
+    lines = ["| comparison | result |", "|---|---:|"]
+    for row in compared:
+        lines.append(f"| {row['label']} ({row['ours']} / {row['theirs']}) | {_fmt(row['speedup'], '.1f')}x |")
+    for row in scaled:
+        lines.append(
+            f"| {row['label']} cost growth ({row['large']} vs {row['small']}; cold request)"
+            f" | {_fmt(row['cost_growth'], '.2f')}x ({_fmt(row['cold_growth'], '.2f')}x) |"
+        )
+    return "\n".join(lines)
+
+
+def round_orders(names: list[str], rounds: int) -> list[list[str]]:
+    """Alternating order: each round starts one endpoint later, and every other round runs backwards,
+    so no endpoint always follows the same neighbour or always runs first while the machine is cool."""
+    orders = []
+    for index in range(rounds):
+        shift = index % len(names) if names else 0
+        order = names[shift:] + names[:shift]
+        orders.append(order[::-1] if index % 2 else order)
+    return orders
+
+
+def locust_summary(stats_csv: str, flows: dict) -> dict:
+    """The "Aggregated" row of locust's `--csv` stats file, and which flows of the mix ran."""
+    import csv
+    import io
+
+    for row in csv.DictReader(io.StringIO(stats_csv)):
+        if row["Name"] == "Aggregated":
+            return {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": round(float(row["Requests/s"]), 1),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+                "flows": flows,
+            }
+    return {"missing": "locust wrote no Aggregated row", "flows": flows}
+
+
+def locust_table(summary: dict) -> str:
+    if "requests" not in summary:
+        return f"Mixed traffic (locust): {summary.get('missing')}"
+    flows = ", ".join(f"{name}: {state}" for name, state in summary.get("flows", {}).items())
+    return (
+        f"Mixed traffic (locust): {summary['rps']:.0f} req/s, p50 {summary['p50_ms']:.0f} ms, "
+        f"p95 {summary['p95_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms, "
+        f"{summary['failures']} errors of {summary['requests']}. Flows: {flows}"
+    )
