@@ -1,4 +1,4 @@
-"""A company applies in a real browser, a reviewer approves it, and the new store lists a product."""
+"""A company applies in a real browser, a reviewer approves it, and the new store publishes a product."""
 
 import io
 from datetime import timedelta
@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from marketplace.models import Product
 from merchants.models import Merchant, MerchantApplication
-from tests.factories import BrandFactory, StaffFactory
+from tests.factories import BrandFactory, CategoryFactory, StaffFactory, TaxCategoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +38,8 @@ def _log_in(page, base, username, password):
 
 def test_apply_review_approve_and_publish(live_server, page, screenshot, tmp_path, rates):
     brand = BrandFactory(name="Sakura Cosmetics", slug="sakura-cosmetics")
+    category = CategoryFactory(parent=CategoryFactory())
+    TaxCategoryFactory()
     staff = StaffFactory(username="reviewer")
     pdf, letter, png, not_a_pdf = _files(tmp_path)
     base = live_server.url
@@ -131,3 +134,27 @@ def test_apply_review_approve_and_publish(live_server, page, screenshot, tmp_pat
     page.goto(base + "/seller/")
     assert page.locator(".console__who .status--approved").count() == 1
     screenshot("24-seller-overview")
+
+    # 9. ... and lists and publishes its first product, which shoppers then see.
+    page.goto(base + "/seller/products/new/")
+    page.fill("input[name=name_zh]", "樱花保湿面霜")
+    page.fill("input[name=name_en]", "Sakura moisture cream")
+    page.select_option("select[name=brand]", label="Sakura Cosmetics")
+    page.select_option("select[name=category]", str(category.pk))
+    page.select_option("select[name=tax_category]", index=1)
+    page.select_option("select[name=origin_country]", "JP")
+    page.select_option("select[name=shipping_mode]", "bonded")
+    page.fill("input[name=sku]", "SK-CREAM-50")
+    page.fill("input[name=price]", "3980")
+    page.fill("input[name=stock]", "20")
+    page.click("button:has-text('保存草稿')")
+    page.wait_for_url("**/seller/products/*/")
+    product = Product.objects.get(name_en="Sakura moisture cream")
+    assert product.merchant == merchant and product.status == Product.Status.DRAFT
+    page.click(".panel__head button:has-text('上架')")
+    page.wait_for_load_state()
+    product.refresh_from_db()
+    assert product.status == Product.Status.PUBLISHED and product.price_cny is not None
+    page.goto(base + product.get_absolute_url())
+    assert "樱花保湿面霜" in page.locator("h1").inner_text()
+    screenshot("25-new-store-product-on-sale")
