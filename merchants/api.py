@@ -32,6 +32,13 @@ from .serializers import (
 )
 
 
+def _reasons(request) -> str:
+    """The optional `reasons` text of a review action's body (validated, "" when absent)."""
+    serializer = ReasonsSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["reasons"]
+
+
 class SellerApplicationView(APIView):
     """The signed-in merchant's current application."""
 
@@ -162,12 +169,11 @@ class ReviewApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _decide(self, request, service, **kwargs):
         application = self.get_object()
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
+        reasons = _reasons(request)
         service(
             application=application,
             reviewer=request.user,
-            **{kwargs["field"]: reasons.validated_data["reasons"]},
+            **{kwargs["field"]: reasons},
         )
         application.refresh_from_db()
         return Response(self.get_serializer(application).data)
@@ -199,20 +205,18 @@ class ReviewBrandAuthorizationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ReasonsSerializer, responses=BrandAuthorizationSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
+        reasons = _reasons(request)
         authorization = services.brand_authorization_approve(
-            authorization=self.get_object(), reviewer=request.user, note=reasons.validated_data["reasons"]
+            authorization=self.get_object(), reviewer=request.user, note=reasons
         )
         return Response(self.get_serializer(authorization).data)
 
     @extend_schema(request=ReasonsSerializer, responses=BrandAuthorizationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
+        reasons = _reasons(request)
         authorization = services.brand_authorization_reject(
-            authorization=self.get_object(), reviewer=request.user, reasons=reasons.validated_data["reasons"]
+            authorization=self.get_object(), reviewer=request.user, reasons=reasons
         )
         return Response(self.get_serializer(authorization).data)
 
@@ -227,21 +231,15 @@ class ReviewBrandViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReasonsSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
-        brand = services.brand_approve(
-            brand=self.get_object(), reviewer=request.user, note=reasons.validated_data["reasons"]
-        )
+        reasons = _reasons(request)
+        brand = services.brand_approve(brand=self.get_object(), reviewer=request.user, note=reasons)
         return Response({"id": brand.pk, "status": brand.status})
 
     @extend_schema(request=ReasonsSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
-        brand = services.brand_reject(
-            brand=self.get_object(), reviewer=request.user, reasons=reasons.validated_data["reasons"]
-        )
+        reasons = _reasons(request)
+        brand = services.brand_reject(brand=self.get_object(), reviewer=request.user, reasons=reasons)
         return Response({"id": brand.pk, "status": brand.status})
 
 
@@ -286,20 +284,16 @@ class ReviewMerchantViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReasonsSerializer, responses=MerchantStatusSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
-        merchant = services.merchant_suspend(
-            merchant=self._merchant(pk), actor=request.user, reason=reasons.validated_data["reasons"]
-        )
+        reasons = _reasons(request)
+        merchant = services.merchant_suspend(merchant=self._merchant(pk), actor=request.user, reason=reasons)
         return Response(_merchant_status(merchant))
 
     @extend_schema(request=ReasonsSerializer, responses=MerchantStatusSerializer)
     @action(detail=True, methods=["post"], url_path="lift-suspension")
     def lift_suspension(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
+        reasons = _reasons(request)
         merchant = services.merchant_suspension_lift(
-            merchant=self._merchant(pk), actor=request.user, note=reasons.validated_data["reasons"]
+            merchant=self._merchant(pk), actor=request.user, note=reasons
         )
         return Response(_merchant_status(merchant))
 
@@ -316,10 +310,9 @@ class ReviewMerchantViewSet(viewsets.GenericViewSet):
     @extend_schema(request=ReasonsSerializer, responses=MerchantStatusSerializer)
     @action(detail=True, methods=["post"], url_path="lift-blacklist")
     def lift_blacklist(self, request, pk=None):
-        reasons = ReasonsSerializer(data=request.data)
-        reasons.is_valid(raise_exception=True)
+        reasons = _reasons(request)
         merchant = services.merchant_blacklist_lift(
-            merchant=self._merchant(pk), actor=request.user, reason=reasons.validated_data["reasons"]
+            merchant=self._merchant(pk), actor=request.user, reason=reasons
         )
         return Response(_merchant_status(merchant))
 

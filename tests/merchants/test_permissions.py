@@ -155,3 +155,28 @@ def test_api_refuses_with_a_code_and_a_message(client, world):
     upload = client.post("/api/v1/seller/documents/", {"kind": "other", "file": pdf("x.pdf", b"not a pdf")})
     assert upload.status_code == 400 and upload.json()["code"] == "invalid_document"
     assert BrandAuthorization.objects.count() == 1
+
+
+def test_staff_decide_through_the_api(client, world):
+    from merchants import services
+
+    user, application = world["users"]["merchant_a"], world["application"]
+    services.merchant_application_submit(application=application, actor=user)
+    client.force_login(world["users"]["staff"])
+    empty = client.post(
+        f"/api/v1/review/applications/{application.pk}/reject/", {}, content_type="application/json"
+    )
+    assert empty.status_code == 400 and empty.json()["code"] == "reason_required"
+    approved = client.post(
+        f"/api/v1/review/applications/{application.pk}/approve/",
+        {"reasons": "Fine."},
+        content_type="application/json",
+    )
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    merchant = world["merchant"]
+    suspended = client.post(
+        f"/api/v1/review/merchants/{merchant.pk}/suspend/",
+        {"reasons": "Audit"},
+        content_type="application/json",
+    )
+    assert suspended.status_code == 200 and suspended.json()["status"] == "suspended"
