@@ -152,7 +152,7 @@ def application_warnings(application: MerchantApplication, *, today=None) -> lis
         past = (
             Violation.objects.filter(merchant__registration_number=normalized)
             .exclude(merchant=application.merchant)
-            .aggregate(points=Sum("points"), count=Count("pk"))
+            .aggregate(count=Count("pk"))
         )
         if past["count"]:
             warnings.append(
@@ -225,10 +225,8 @@ def merchant_credit(merchant) -> dict:
     from marketplace.selectors import products_visible
 
     authorizations = list(brand_authorizations_in_force(merchant).select_related("brand"))
-    documents = set(merchant.documents.values_list("kind", flat=True))
     return {
         "authorizations": authorizations,
-        "verified_documents": sorted(documents) if merchant.approved_at else [],
         "product_count": products_visible().filter(merchant=merchant).count(),
         "penalty": penalty_status(merchant),
         "days_on_platform": (timezone.now() - merchant.approved_at).days if merchant.approved_at else None,

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from marketplace.errors import DomainError
 from marketplace.models import Brand
 
 from .. import selectors, services
+from ..errors import ReasonRequired
 from ..forms.review import BlacklistForm, ReasonsForm, ViolationForm
 from ..models import BrandAuthorization, Merchant, MerchantApplication
 from ..permissions import platform_staff_required
@@ -23,10 +23,7 @@ from ..permissions import platform_staff_required
 
 @platform_staff_required
 def queue(request):
-    waiting = list(selectors.review_queue())
-    now = timezone.now()
-    for application in waiting:
-        application.waiting = now - application.submitted_at
+    waiting = list(selectors.review_queue())  # the template shows how long each has waited
     return render(
         request,
         "merchants/review/queue.html",
@@ -229,7 +226,7 @@ def merchant_action(request, pk, action):
         if action == "violation":
             form = ViolationForm(request.POST)
             if not form.is_valid():
-                raise services.ReasonRequired()
+                raise ReasonRequired()
             data = form.cleaned_data
             services.violation_record(
                 merchant=merchant,
@@ -241,7 +238,7 @@ def merchant_action(request, pk, action):
         elif action == "blacklist":
             form = BlacklistForm(request.POST)
             if not form.is_valid():
-                raise services.ReasonRequired()
+                raise ReasonRequired()
             services.merchant_blacklist(
                 merchant=merchant,
                 actor=user,
