@@ -2,6 +2,7 @@
 storefront pages."""
 
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
 from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
@@ -12,9 +13,11 @@ from payments import api as payments_api
 from . import selectors
 from .filters import ProductFilter
 from .models import Category, ProductVariant
+from .page_cache import anonymous_page_cache
 from .serializers import BrandSerializer, CategorySerializer, ProductDetailSerializer, ProductListSerializer
 
 
+@method_decorator(anonymous_page_cache(vary_on_accept=True), name="dispatch")
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The category tree, flat: each category names its parent."""
 
@@ -24,6 +27,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
+@method_decorator(anonymous_page_cache(vary_on_accept=True), name="dispatch")
 class BrandViewSet(viewsets.ReadOnlyModelViewSet):
     """Approved brands; filter by `country` (ISO code)."""
 
@@ -35,6 +39,7 @@ class BrandViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.brands_approved().order_by("name")
 
 
+@method_decorator(anonymous_page_cache(product_kwarg="pk", vary_on_accept=True), name="dispatch")
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Visible products. Filters: `q`, `category`, `brand`, `country`, `merchant`, `price_min`,
     `price_max` (CNY), `shipping_mode`; `sort`: relevance, price_asc, price_desc, newest, sales."""

@@ -274,3 +274,16 @@ class ProductImage(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class PageVersion(models.Model):
+    """The catalogue's change counter for the anonymous page cache (`page_cache.py`): database
+    triggers add one to a row on every write to what storefront pages show. The version is the sum
+    of the rows; a writing transaction takes the row of its transaction id modulo 64, so concurrent
+    writers rarely wait on each other."""
+
+    slot = models.PositiveSmallIntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"slot {self.slot}: {self.changes}"

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "marketplace.context_processors.storefront",
                 "orders.context_processors.cart",
+                "marketplace.page_cache.csrf_placeholder",  # after Django's csrf processor
             ],
         },
     },
@@ -244,3 +245,6 @@ PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gatew
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)
 CATALOG_DEFAULT_PAGE_SIZE = 24
+# Whole storefront pages for anonymous shoppers, on PostgreSQL (marketplace/page_cache.py). Entries are
+# keyed by the catalogue's change counter, so the expiry only frees memory; 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)

@@ -16,8 +16,10 @@ from . import selectors
 from .filters import SORT_CHOICES, ProductFilter
 from .forms import SignupForm
 from .models import Product
+from .page_cache import anonymous_page_cache
 
 
+@anonymous_page_cache
 def home(request):
     return render(
         request,
@@ -107,10 +109,12 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
+@anonymous_page_cache
 def product_list(request):
     return render_product_listing(request, "marketplace/product_list.html")
 
 
+@anonymous_page_cache
 def category_detail(request, slug):
     found = selectors.category_with_descendant_ids(slug)
     if not found:
@@ -124,11 +128,13 @@ def category_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def brand_list(request):
     brands = selectors.brands_approved().order_by("name")
     return render(request, "marketplace/brand_list.html", {"brands": brands})
 
 
+@anonymous_page_cache
 def brand_detail(request, slug):
     brand = get_object_or_404(selectors.brands_approved(), slug=slug)
     return render_product_listing(
@@ -139,10 +145,12 @@ def brand_detail(request, slug):
     )
 
 
+@anonymous_page_cache
 def pavilion_list(request):
     return render(request, "marketplace/pavilion_list.html", {"pavilions": _pavilion_list()})
 
 
+@anonymous_page_cache
 def pavilion_detail(request, code):
     code = code.upper()
     if code not in dict(countries):
@@ -156,6 +164,7 @@ def pavilion_detail(request, code):
     )
 
 
+@anonymous_page_cache(product_kwarg="pk")
 def product_detail(request, pk):
     product = selectors.product_detail(pk)
     if product is None:

@@ -8,6 +8,13 @@ from tests.factories import BrandFactory, CategoryFactory, MerchantFactory, Prod
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _rendered_every_time(settings):
+    """These tests read the view's context, which only a rendered page has (a page-cache hit has none);
+    tests/marketplace/test_page_cache.py covers the cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def catalog(rates):
     beauty = CategoryFactory(slug="beauty", name_zh="美妆护肤", name_en="Beauty")

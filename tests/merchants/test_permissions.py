@@ -3,6 +3,7 @@ anonymous visitor, a consumer, merchant A, merchant B and platform staff. Object
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from merchants.models import BrandAuthorization
 from tests.factories import MerchantMemberFactory, StaffFactory, UserFactory
@@ -89,7 +90,8 @@ def test_a_store_that_joined_before_online_applications_sees_its_approval(client
     client.force_login(world["users"]["merchant_b"])
     merchant = world["users"]["merchant_b"].merchant
     page = client.get(reverse("seller:application")).content.decode()
-    assert f"{merchant.approved_at:%Y-%m-%d}" in page
+    # The page shows the platform's local date (Asia/Shanghai), a day ahead of UTC after 16:00 UTC.
+    assert f"{timezone.localtime(merchant.approved_at):%Y-%m-%d}" in page
 
 
 POSTS = [

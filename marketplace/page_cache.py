@@ -1,0 +1,164 @@
+"""Whole-page cache for anonymous shoppers, on PostgreSQL, that can never show a stale price or stock.
+
+A catalogue page for a visitor without a session is the same for everyone who asks for the same URL
+in the same language, so it is rendered once and kept in the cache. What makes it safe is the key:
+
+- **The catalogue's change counter.** Database triggers (migration 0004) add one to a counter row in
+  the same transaction as every write to the tables a storefront page shows: products, their options
+  (except a stock-only change), images, categories, brands, tax categories, exchange rates and
+  stores. Triggers see every write, including bulk updates, raw SQL and the staff console, so no code
+  path can forget to invalidate. The counter is read with one query per request; a change commits
+  with its counter, so once a reader sees the new data it also sees the new counter.
+- **Stock, read fresh.** Checkouts change stock all the time, and only the product page and the
+  product API's detail show it: their key also holds that product's option ids and stock, read in
+  the same query. A sale invalidates that one product's page, not the catalogue.
+- **The request**: absolute URL (query string included), language, the API's Accept header, and the
+  code's build (templates, translations and Python files of this checkout).
+
+Never cached: any request with a session or messages cookie (a signed-in user, a cart, a flash
+message), an Authorization header, anything but GET, answers other than 200, and answers that set a
+cookie or change the session. The CSRF token is left as a placeholder in the stored page and put in
+per request, so no two visitors share a token. SQLite (the embedded demo) has no triggers: there the
+decorator is a no-op. The expiry (`PAGE_CACHE_SECONDS`, 0 turns the cache off) only frees memory.
+"""
+
+import hashlib
+from functools import cache as once
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+# Stands in for the CSRF token while a page is rendered for the cache (letters only: HTML-safe).
+CSRF_PLACEHOLDER = "CSRFTOKENPLACEHOLDERa7c9e2f04b"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_RENDERING = "_page_cache_rendering"
+
+CATALOG_VERSION_SQL = "SELECT COALESCE(SUM(changes), 0) FROM marketplace_pageversion"
+PRODUCT_STOCK_SQL = (
+    "SELECT COALESCE(STRING_AGG(id::text || ':' || stock::text, ',' ORDER BY id), '')"
+    " FROM marketplace_productvariant WHERE product_id = %s"
+)
+
+
+def csrf_placeholder(request):
+    """Context processor: while a page is rendered for the cache, `{% csrf_token %}` writes the
+    placeholder (it runs after Django's own csrf processor, so it wins)."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, _RENDERING, False) else {}
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0 and connection.vendor == "postgresql"
+
+
+def cacheable(request) -> bool:
+    """A shopper with nothing of their own on the page: no session, no flash message, no login."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and enabled()
+    )
+
+
+def versions(product_id=None) -> tuple:
+    """The catalogue's change counter and, for a product, its options' stock: one query."""
+    with connection.cursor() as cursor:
+        if product_id is None:
+            cursor.execute(CATALOG_VERSION_SQL)
+        else:
+            cursor.execute(f"SELECT ({CATALOG_VERSION_SQL}), ({PRODUCT_STOCK_SQL})", [product_id])
+        return cursor.fetchone()
+
+
+@once
+def build_id() -> str:
+    """Changes when the code, templates or translations change, so a deploy never serves pages
+    rendered by the old code (computed once per process)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("marketplace", "merchants", "orders", "payments", "logistics", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".mo"}:
+                digest.update(f"{path.relative_to(root)}:{path.stat().st_mtime_ns}".encode())
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.exists():
+        digest.update(str(manifest.stat().st_mtime_ns).encode())
+    return digest.hexdigest()[:12]
+
+
+def _key(request, version: tuple, vary_on_accept: bool) -> str:
+    parts = [
+        translation.get_language() or "",
+        request.build_absolute_uri(),
+        request.META.get("HTTP_ACCEPT", "") if vary_on_accept else "",
+        *(str(v) for v in version),
+    ]
+    return f"page:{build_id()}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _storable(request, response) -> bool:
+    session = getattr(request, "session", None)
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (session is not None and session.modified)
+        and not queued
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _with_token(request, body: bytes) -> bytes:
+    if _PLACEHOLDER_BYTES not in body:
+        return body
+    # One masked token for every form on the page; get_token also has the middleware set the cookie.
+    return body.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+
+
+def anonymous_page_cache(view=None, *, product_kwarg: str | None = None, vary_on_accept: bool = False):
+    """Decorate a storefront view (or an API view's `dispatch`). `product_kwarg` names the URL
+    argument holding a product id whose stock the page shows (absent: a page without stock)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            # A plain view gets (request, ...); a method decorated on a class gets (self, request, ...).
+            request = args[0] if hasattr(args[0], "META") else args[1]
+            if not cacheable(request):
+                return view(*args, **kwargs)
+            product_id = kwargs.get(product_kwarg) if product_kwarg else None
+            if product_id is not None and not str(product_id).isdigit():
+                return view(*args, **kwargs)  # answered by the view (a 404), not worth a key
+            key = _key(request, versions(product_id), vary_on_accept)
+            hit = cache.get(key)
+            if hit is not None:
+                headers, body = hit
+                response = HttpResponse(_with_token(request, body))
+                for name, value in headers:
+                    response[name] = value
+                return response
+            setattr(request, _RENDERING, True)
+            try:
+                response = view(*args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+            finally:
+                setattr(request, _RENDERING, False)
+            if _storable(request, response):
+                cache.set(key, (list(response.items()), response.content), settings.PAGE_CACHE_SECONDS)
+            if isinstance(response, HttpResponse) and not response.streaming:
+                response.content = _with_token(request, response.content)
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
