@@ -7,11 +7,16 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Platform and catalog")
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
         from merchants.models import Merchant
 
-        from . import selectors
+        from . import page_cache, selectors
+
+        # The catalogue's change counter is read once per request (page_cache.catalog_counter).
+        request_started.connect(page_cache.request_started, dispatch_uid="catalog-counter-start")
+        request_finished.connect(page_cache.request_finished, dispatch_uid="catalog-counter-finish")
         from .models import Brand, Category, Product, ProductImage, TaxCategory
 
         # Categories are edited in the staff console; the cached menu tree follows every change.

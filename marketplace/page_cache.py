@@ -23,6 +23,9 @@ decorator is a no-op. The expiry (`PAGE_CACHE_SECONDS`, 0 turns the cache off) o
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
 from functools import cache as once
 from functools import wraps
 from pathlib import Path
@@ -44,6 +47,47 @@ PRODUCT_STOCK_SQL = (
     "SELECT COALESCE(STRING_AGG(id::text || ':' || stock::text, ',' ORDER BY id), '')"
     " FROM marketplace_productvariant WHERE product_id = %s"
 )
+
+
+# The counter as read once in this request (None outside a request: Celery, commands, always read).
+_request_counter: ContextVar[dict | None] = ContextVar("catalog_counter", default=None)
+
+
+def request_started(**kwargs) -> None:
+    _request_counter.set({})
+
+
+def request_finished(**kwargs) -> None:
+    _request_counter.set(None)
+
+
+def counter_in_use() -> bool:
+    """The change counter exists where its triggers do: on PostgreSQL."""
+    return connection.vendor == "postgresql"
+
+
+def catalog_counter() -> int:
+    """The catalogue's change counter: the version of everything cached from the catalogue (pages,
+    counts, facets, page ids, the category tree). Read once per request."""
+    memo = _request_counter.get()
+    if memo is not None and "catalog" in memo:
+        return memo["catalog"]
+    value = versions()[0]
+    _remember(value)
+    return value
+
+
+def _remember(value: int) -> None:
+    memo = _request_counter.get()
+    if memo is not None:
+        memo["catalog"] = value
+
+
+def counter_forget() -> None:
+    """After this request's own write: read the counter again."""
+    memo = _request_counter.get()
+    if memo is not None:
+        memo.pop("catalog", None)
 
 
 def csrf_placeholder(request):
@@ -103,6 +147,46 @@ def _key(request, version: tuple, vary_on_accept: bool) -> str:
     return f"page:{build_id()}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+class _ProcessPages:
+    """The most recently used pages, in this process, in front of the shared cache: a shared-cache
+    round trip and unpickling cost more than the rest of a cached page. Safe to keep because a key
+    names its version: a change makes new keys, never a different page under an old one."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        size = len(page[1])
+        if size > self.max_bytes // 8:
+            return
+        with self.lock:
+            if key in self.pages:
+                return
+            self.pages[key] = page
+            self.size += size
+            while self.size > self.max_bytes:
+                _, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+process_pages = _ProcessPages(max_bytes=32 * 1024 * 1024)
+
+
 def _storable(request, response) -> bool:
     session = getattr(request, "session", None)
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
@@ -138,8 +222,14 @@ def anonymous_page_cache(view=None, *, product_kwarg: str | None = None, vary_on
             product_id = kwargs.get(product_kwarg) if product_kwarg else None
             if product_id is not None and not str(product_id).isdigit():
                 return view(*args, **kwargs)  # answered by the view (a 404), not worth a key
-            key = _key(request, versions(product_id), vary_on_accept)
-            hit = cache.get(key)
+            version = versions(product_id)
+            _remember(version[0])  # the counts and page ids inside the page use the same version
+            key = _key(request, version, vary_on_accept)
+            hit = process_pages.get(key)
+            if hit is None:
+                hit = cache.get(key)
+                if hit is not None:
+                    process_pages.put(key, hit)
             if hit is not None:
                 headers, body = hit
                 response = HttpResponse(_with_token(request, body))
@@ -154,7 +244,9 @@ def anonymous_page_cache(view=None, *, product_kwarg: str | None = None, vary_on
             finally:
                 setattr(request, _RENDERING, False)
             if _storable(request, response):
-                cache.set(key, (list(response.items()), response.content), settings.PAGE_CACHE_SECONDS)
+                page = (list(response.items()), response.content)
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+                process_pages.put(key, page)
             if isinstance(response, HttpResponse) and not response.streaming:
                 response.content = _with_token(request, response.content)
             return response

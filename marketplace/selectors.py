@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 
 from merchants.models import Merchant
 
+from . import page_cache
 from .models import Brand, Category, ExchangeRate, Product, ProductImage, ProductVariant
 from .money import tax_for, to_cny
 
@@ -61,7 +62,14 @@ _category_trees: dict[str, list[CategoryNode]] = {}
 
 def category_tree() -> list[CategoryNode]:
     """Top-level categories with their sub-categories: one query per process, until a category
-    changes (the shared cache holds a token; invalidation deletes it)."""
+    changes (on PostgreSQL the token is the catalogue's change counter; elsewhere the shared cache
+    holds one, which invalidation deletes)."""
+    if page_cache.counter_in_use():
+        token = catalog_version()
+        if token not in _category_trees:
+            _category_trees.clear()
+            _category_trees[token] = _category_tree_read()
+        return _category_trees[token]
     token = _token(CATEGORY_TREE_CACHE_KEY)
     if token is not None and token in _category_trees:
         return _category_trees[token]
@@ -71,14 +79,19 @@ def category_tree() -> list[CategoryNode]:
         cache.add(CATEGORY_TREE_CACHE_KEY, uuid.uuid4().hex, timeout=None)
         _local_tokens.pop(CATEGORY_TREE_CACHE_KEY, None)
         token = _token(CATEGORY_TREE_CACHE_KEY)
+    roots = _category_tree_read()
+    _category_trees.clear()
+    if token is not None:
+        _category_trees[token] = roots
+    return roots
+
+
+def _category_tree_read() -> list[CategoryNode]:
     nodes = {c.pk: CategoryNode(c, []) for c in Category.objects.all()}
     roots = []
     for node in nodes.values():
         parent = node.category.parent_id
         (nodes[parent].children if parent in nodes else roots).append(node)
-    _category_trees.clear()
-    if token is not None:
-        _category_trees[token] = roots
     return roots
 
 
@@ -208,11 +221,17 @@ def _token(key: str) -> str | None:
 
 
 def local_tokens_forget() -> None:
-    """Drop this process's copies (after the shared cache was cleared behind its back, as tests do)."""
+    """Drop this process's copies (after the shared cache was cleared behind its back, or the database
+    rolled back, as tests do)."""
     _local_tokens.clear()
+    _category_trees.clear()
+    page_cache.process_pages.clear()
 
 
 def catalog_version() -> str:
+    if page_cache.counter_in_use():
+        # The trigger-kept counter sees every write, signals or not (marketplace/page_cache.py).
+        return f"db{page_cache.catalog_counter()}"
     version = _token(CATALOG_VERSION_KEY)
     if version is None:
         cache.add(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
@@ -228,6 +247,7 @@ def catalog_changed(**kwargs) -> None:
     def bump():
         cache.set(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
         _local_tokens.pop(CATALOG_VERSION_KEY, None)
+        page_cache.counter_forget()
 
     bump()
     transaction.on_commit(bump)

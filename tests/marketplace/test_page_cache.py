@@ -181,3 +181,17 @@ def test_off_when_the_setting_is_zero(client, rates, settings):
     ProductFactory()
     client.get("/products/", **EN)
     assert rendered(client.get("/products/", **EN))
+
+
+def test_counts_facets_and_the_menu_follow_a_write_that_sends_no_signal(client, rates):
+    """The caches inside a page (totals, facets, page ids, the category menu) use the same counter."""
+    from marketplace.models import Category
+
+    product = ProductFactory(name_en="Quiet", category__name_en="Teas", category__name_zh="茶")
+    assert "Teas" in client.get("/products/", **EN).content.decode()
+    Category.objects.filter(pk=product.category_id).update(name_en="Herbal teas")
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT)
+    response = client.get("/products/", **EN)
+    assert "Herbal teas" in response.content.decode()
+    assert response.context["page"].paginator.count == 0
+    assert response.context["brand_facets"] == []
