@@ -30,7 +30,9 @@ RESULTS = BENCH / "results"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OSCAR_VENV = BENCH / ".oscar-venv" / "bin"
 PG = "postgres://postgres@127.0.0.1:5432/"
-REDIS_URL = "redis://127.0.0.1:6379/5"  # a database number of its own; keys carry the DB name too
+REDIS = "redis://127.0.0.1:6379/"  # the harness's own database number (redis_db); keys carry the DB name too
+DEFAULT_PREFIX = "marketplace_bench"
+DEFAULT_PORT_BASE = 8101
 
 SEARCH = "serum"  # about 3% of the demo catalogue: a real result page, not an empty one
 FILTERED = "country=JP&shipping_mode=bonded&price_min=100&price_max=800&sort=price_asc"
@@ -93,7 +95,25 @@ def redis_up() -> bool:
     )
 
 
-def our_env(db: str, secret: str, use_redis: bool) -> dict:
+def redis_db(port_base: int) -> int:
+    """Redis database number: 5 for the default ports, another one per port base (8301: 7), so two
+    harnesses on one machine never share a cache."""
+    return 5 + (port_base - DEFAULT_PORT_BASE) // 100 % 11
+
+
+def database_names(prefix: str, products: int, small_products: int, oscar_products: int) -> dict:
+    """Database names from the prefix: the 100,000 and 1,000-product catalogues keep their historic
+    names; other sizes get databases of their own, so a trial run never reseeds the big one."""
+    names = {
+        "ours": prefix if products == 100_000 else f"{prefix}_{products}",
+        "ours-1k": f"{prefix}_small" if small_products == 1_000 else f"{prefix}_{small_products}",
+    }
+    oscar = "oscar_bench" if prefix == DEFAULT_PREFIX else f"{prefix}_oscar"
+    names["oscar"] = f"{oscar}_{oscar_products}" if oscar_products else oscar
+    return names
+
+
+def our_env(db: str, secret: str, redis_url: str) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -107,12 +127,13 @@ def our_env(db: str, secret: str, use_redis: bool) -> dict:
         PYTHONPATH=str(ROOT),
     )
     env.pop("REDIS_URL", None)
-    if use_redis:
-        env["REDIS_URL"] = REDIS_URL
+    if redis_url:  # empty: Redis is not running, the production settings use the file cache
+        env["REDIS_URL"] = redis_url
     return env
 
 
-def oscar_env(db: str, secret: str, use_redis: bool) -> dict:
+
+def oscar_env(db: str, secret: str, redis_url: str) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="oscar_site.settings",
@@ -122,8 +143,8 @@ def oscar_env(db: str, secret: str, use_redis: bool) -> dict:
         PYTHONPATH=str(BENCH),
     )
     env.pop("REDIS_URL", None)
-    if use_redis:
-        env["REDIS_URL"] = REDIS_URL
+    if redis_url:  # empty: Redis is not running, the production settings use the file cache
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -360,6 +381,17 @@ def main(argv=None) -> int:
     parser.add_argument("--locust-users", type=int, default=8)
     parser.add_argument("--only", nargs="*", help="endpoint names to run (bare is always added)")
     parser.add_argument(
+        "--db-prefix",
+        default=DEFAULT_PREFIX,
+        help="PostgreSQL database names start with this (default %(default)s): two people can bench at once",
+    )
+    parser.add_argument(
+        "--port-base",
+        type=int,
+        default=DEFAULT_PORT_BASE,
+        help="first of the four server ports (default %(default)s); the Redis database number follows it",
+    )
+    parser.add_argument(
         "--before",
         metavar="GIT_REF",
         help="also serve this commit's code on the same database and measure its main pages (before/after)",
@@ -370,30 +402,25 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     secret = secrets.token_urlsafe(48)
     use_redis = redis_up()
-    # Other sizes get databases of their own, so a trial run never reseeds the 100,000-product one.
-    big_db = "marketplace_bench" if args.products == 100_000 else f"marketplace_bench_{args.products}"
-    small_db = (
-        "marketplace_bench_small"
-        if args.small_products == 1_000
-        else f"marketplace_bench_{args.small_products}"
-    )
-    sites = {"ours": Site("ours", 8101, big_db, args.products)}
+    redis_url = f"{REDIS}{redis_db(args.port_base)}" if use_redis else ""
+    names = database_names(args.db_prefix, args.products, args.small_products, args.oscar_products)
+    port = args.port_base
+    sites = {"ours": Site("ours", port, names["ours"], args.products)}
     if args.small_products:
-        sites["ours-1k"] = Site("ours-1k", 8102, small_db, args.small_products)
+        sites["ours-1k"] = Site("ours-1k", port + 1, names["ours-1k"], args.small_products)
     if not args.no_oscar:
-        db = f"oscar_bench_{args.oscar_products}" if args.oscar_products else "oscar_bench"
-        sites["oscar"] = Site("oscar", 8103, db, args.oscar_products)
+        sites["oscar"] = Site("oscar", port + 2, names["oscar"], args.oscar_products)
     if args.before:
-        sites["before"] = Site("before", 8104, big_db, args.products)
+        sites["before"] = Site("before", port + 3, names["ours"], args.products)
     envs = {
-        name: (oscar_env if name == "oscar" else our_env)(site.db, secret, use_redis)
+        name: (oscar_env if name == "oscar" else our_env)(site.db, secret, redis_url)
         for name, site in sites.items()
     }
     code_dirs = {name: ROOT for name in sites}
     if args.before:
         code_dirs["before"] = unpack(args.before)
         envs["before"]["PYTHONPATH"] = str(code_dirs["before"])
-    log(f"cache: {'Redis' if use_redis else 'file cache (Redis is not running)'}")
+    log(f"cache: {redis_url or 'file cache (Redis is not running)'}; ports from {port}")
     for name, site in sites.items():
         if name not in ("oscar", "before"):
             prepare_ours(site, envs[name])

@@ -123,3 +123,18 @@ def test_export_writes_visible_products_with_their_cheapest_variant(rates):
     assert row[3] == 'Quoted "name", with comma'
     assert row[6] == cheap.variants.order_by("price").first().sku
     assert row[7] == f"{cheap.price_cny:.2f}"
+
+
+def test_database_names_and_redis_db_follow_the_prefix_and_port_base():
+    from bench import harness
+
+    assert harness.database_names("marketplace_bench", 100_000, 1_000, 0) == {
+        "ours": "marketplace_bench",
+        "ours-1k": "marketplace_bench_small",
+        "oscar": "oscar_bench",
+    }
+    mine = harness.database_names("hb_bench", 2000, 500, 10_000)
+    assert mine == {"ours": "hb_bench_2000", "ours-1k": "hb_bench_500", "oscar": "hb_bench_oscar_10000"}
+    assert harness.redis_db(8101) == 5
+    assert harness.redis_db(8301) == 7
+    assert len({harness.redis_db(port) for port in range(8101, 9201, 100)}) == 11
