@@ -132,7 +132,6 @@ def our_env(db: str, secret: str, redis_url: str) -> dict:
     return env
 
 
-
 def oscar_env(db: str, secret: str, redis_url: str) -> dict:
     env = dict(os.environ)
     env.update(
@@ -148,7 +147,7 @@ def oscar_env(db: str, secret: str, redis_url: str) -> dict:
     return env
 
 
-def prepare_ours(site: Site, env: dict) -> None:
+def prepare_ours(site: Site, env: dict, seller_orders: int = 0) -> None:
     ensure_database(site.db)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env=env)
     count = int(psql(site.db, "SELECT count(*) FROM marketplace_product") or 0)
@@ -156,7 +155,12 @@ def prepare_ours(site: Site, env: dict) -> None:
         log(f"{site.db}: seeding {site.products} products (had {count}; 100,000 take about 2 minutes)")
         reset = ["--reset"] if count else []
         run([PYTHON, "manage.py", "seed_demo", "--products", site.products, *reset], env=env)
-    site.info = json.loads(run([PYTHON, "bench/probe.py", "discover-ours"], env=env))
+    if seller_orders:
+        seeded = json.loads(run([PYTHON, "bench/seed_orders.py", "--orders", seller_orders], env=env))
+        added = f" ({seeded['added']} added in {seeded.get('seconds')}s)" if seeded["added"] else ""
+        log(f"{site.db}: the demo merchant's store has {seeded['orders']} orders{added}")
+        site.info["seller_orders"] = seeded["orders"]
+    site.info.update(json.loads(run([PYTHON, "bench/probe.py", "discover-ours"], env=env)))
     log(f"{site.db}: {site.info['products']} visible products, category {site.info['category']}")
 
 
@@ -269,7 +273,7 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
         Endpoint("search", "ours", f"/search/?q={SEARCH}"),
         Endpoint("filtered listing", "ours", f"/products/?{FILTERED}"),
         Endpoint("product", "ours", f"/product/{big['product']}/"),
-        Endpoint("cart", "ours", "/cart/", needs="issue 4"),
+        Endpoint("cart", "ours", "/cart/", cookie=cookies.get("cart", ""), needs="issue 4"),
         Endpoint("product API", "ours", "/api/v1/products/"),
         Endpoint(
             "seller order list",
@@ -379,6 +383,12 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--locust-seconds", type=int, default=120, help="0 skips the mixed scenario")
     parser.add_argument("--locust-users", type=int, default=8)
+    parser.add_argument(
+        "--seller-orders",
+        type=int,
+        default=10_000,
+        help="orders the demo merchant's store holds for the seller order list (topped up; 0 skips)",
+    )
     parser.add_argument("--only", nargs="*", help="endpoint names to run (bare is always added)")
     parser.add_argument(
         "--db-prefix",
@@ -423,7 +433,7 @@ def main(argv=None) -> int:
     log(f"cache: {redis_url or 'file cache (Redis is not running)'}; ports from {port}")
     for name, site in sites.items():
         if name not in ("oscar", "before"):
-            prepare_ours(site, envs[name])
+            prepare_ours(site, envs[name], args.seller_orders if name == "ours" else 0)
     if args.before:
         sites["before"].info = sites["ours"].info
     if not static_fresh():

@@ -18,6 +18,7 @@ def discover_ours() -> dict:
     from marketplace import selectors
     from marketplace.models import Category, User
 
+    reset_visitors()
     visible = selectors.products_visible()
     top = (
         Category.objects.filter(parent__isnull=True)
@@ -37,12 +38,73 @@ def discover_ours() -> dict:
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
             cookies[username] = f"sessionid={session.session_key}"
+    cart_cookie, cart_variants = cart_session(visible)
+    if cart_cookie:
+        cookies["cart"] = cart_cookie
     return {
         "products": visible.count(),
         "category": top.slug if top else None,
         "product": product,
         "cookies": cookies,
+        "cart_variants": cart_variants,
     }
+
+
+CART_LINES = 3
+
+
+def reset_visitors() -> None:
+    """Every run starts with a new SECRET_KEY, so the sessions of earlier runs can no longer be read:
+    delete them, and the anonymous carts they pointed to (the cart row's and locust's visitors').
+    Benchmark databases only."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    from orders.models import Cart
+
+    if "bench" not in connection.settings_dict["NAME"]:
+        raise SystemExit("reset_visitors: benchmark databases only")
+    Session.objects.all().delete()
+    Cart.objects.filter(user__isnull=True).delete()
+
+
+def cart_session(visible) -> tuple[str, list[int]]:
+    """A visitor's session whose cart holds CART_LINES lines (best sellers of at least two stores, so
+    the cart page prices two order groups), as `orders.views._current_cart` finds it: the cart id in
+    the anonymous session. A new cart each run (`reset_visitors` deleted the previous one)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from marketplace.models import ProductVariant
+    from orders import services
+    from orders.context_processors import CART_SESSION_KEY
+
+    chosen, merchants = [], set()
+    candidates = (
+        ProductVariant.objects.filter(is_active=True, stock__gte=10, product__in=visible)
+        .select_related("product")
+        .order_by("-product__sales_count", "product_id", "pk")[:200]
+    )
+    seen_products = set()
+    for variant in candidates:
+        if variant.product_id in seen_products:
+            continue
+        # The third line comes from another store than the first two when one exists.
+        if len(chosen) == CART_LINES - 1 and len(merchants) == 1 and variant.product.merchant_id in merchants:
+            continue
+        chosen.append(variant)
+        seen_products.add(variant.product_id)
+        merchants.add(variant.product.merchant_id)
+        if len(chosen) == CART_LINES:
+            break
+    if not chosen:
+        return "", []
+    cart = services.cart_get_or_create()
+    for number, variant in enumerate(chosen, start=1):
+        services.cart_add(cart=cart, variant_id=variant.pk, quantity=number)
+    session = SessionStore()
+    session[CART_SESSION_KEY] = cart.pk
+    session.create()
+    return f"sessionid={session.session_key}", [v.pk for v in chosen]
 
 
 def discover_oscar() -> dict:
