@@ -16,10 +16,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import checkout as checkout_flow
 from bench import report
 from bench.loadgen import wrk
 
@@ -334,13 +335,64 @@ def count_queries(sites: dict[str, Site], endpoints: list[Endpoint], envs: dict[
     return counts
 
 
-def locust(site: Site, seconds: int, users: int, cookie: str) -> dict:
+def prepare_buyers(env: dict, args, info: dict) -> dict:
+    """Fresh buyers (checkout and locust), the goods they buy, the race variant's stock reset."""
+    avoid = [info.get("product") or 0, *info.get("cart_variants", [])]
+    command = [PYTHON, "bench/buyers.py", "prepare", "--buyers", args.checkout_buyers]
+    command += ["--locust-buyers", args.locust_users, "--race-stock", args.race_stock, "--avoid", *avoid]
+    return json.loads(run(command, env=env))
+
+
+def measure_checkout(site: Site, env: dict, prepared: dict, seconds: float, bare_rps) -> dict:
+    phases = checkout_flow.measure(site.url, prepared, seconds, log=log)
+    usernames = [b["username"] for b in prepared["buyers"]]
+    race = prepared["race"]
+    facts = json.loads(
+        run(
+            [
+                PYTHON,
+                "bench/buyers.py",
+                "verify",
+                "--since",
+                prepared["since"],
+                "--race-variant",
+                race["variant"],
+            ]
+            + ["--race-stock", race["stock"], "--users", *usernames],
+            env=env,
+        )
+    )
+    summary = report.checkout_summary(
+        [asdict(o) for o in phases["throughput"].outcomes],
+        phases["throughput"].seconds,
+        bare_rps,
+        [asdict(o) for o in phases["last_units"].outcomes],
+        facts,
+        buyers=len(usernames),
+    )
+    summary["database"] = facts
+    return summary
+
+
+def locust(site: Site, seconds: int, users: int, cookie: str, prepared: dict | None = None) -> dict:
     """The mixed-traffic scenario (bench/locustfile.py), headless; its own summary of what was missing."""
     locust_bin = ROOT / ".venv" / "bin" / "locust"
     if not locust_bin.exists():
         return {"missing": "locust is not installed (pip install -e '.[bench]')"}
     prefix = RESULTS / "locust"
     env = dict(os.environ, BENCH_LOCUST_REPORT=str(prefix) + "_flows.json", BENCH_SHOPPER_COOKIE=cookie)
+    if prepared:  # each locust user checks out as a buyer of its own (bench/locustfile.py)
+        buyers = prefix.parent / (prefix.name + "_buyers.json")
+        buyers.write_text(
+            json.dumps(
+                {
+                    "buyers": prepared["locust_buyers"],
+                    "pool": prepared["pool"],
+                    "pool_products": prepared["pool_products"],
+                }
+            )
+        )
+        env["BENCH_LOCUST_BUYERS"] = str(buyers)
     run(
         [
             locust_bin,
@@ -383,6 +435,14 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--locust-seconds", type=int, default=120, help="0 skips the mixed scenario")
     parser.add_argument("--locust-users", type=int, default=8)
+    parser.add_argument(
+        "--checkout-seconds",
+        type=float,
+        default=30,
+        help="checkout throughput: seconds the buyers loop through the pages (0 skips it and the race)",
+    )
+    parser.add_argument("--checkout-buyers", type=int, default=8)
+    parser.add_argument("--race-stock", type=int, default=20, help="stock of the last-units variant")
     parser.add_argument(
         "--seller-orders",
         type=int,
@@ -485,6 +545,17 @@ def main(argv=None) -> int:
                 # Requests wrk left queued in gunicorn would slow the next endpoint: wait them out.
                 status(sites[endpoint.site].url + "/__bench__/bare/")
         rows = report.summarize(samples, queries)
+        prepared = None
+        if checkout_status != 404 and (args.checkout_seconds or args.locust_seconds):
+            prepared = prepare_buyers(envs["ours"], args, sites["ours"].info)
+        if checkout_status == 404:
+            checkout = {"missing": "/checkout/ answered 404 (arrives with issue 4)"}
+        elif not args.checkout_seconds:
+            checkout = {"missing": "skipped (--checkout-seconds 0)"}
+        else:
+            checkout = measure_checkout(
+                sites["ours"], envs["ours"], prepared, args.checkout_seconds, rows.get("bare", {}).get("rps")
+            )
         mixed = {"missing": "skipped (--locust-seconds 0)"}
         if args.locust_seconds:
             log(f"locust mixed traffic: {args.locust_users} users for {args.locust_seconds}s")
@@ -493,12 +564,11 @@ def main(argv=None) -> int:
                 args.locust_seconds,
                 args.locust_users,
                 sites["ours"].info.get("cookies", {}).get("shopper", ""),
+                prepared,
             )
     finally:
         stop(list(sites.values()))
 
-    # Checkout throughput (8 buyers through the real pages, 0 oversold) needs issue 4's checkout.
-    checkout = {"missing": f"/checkout/ answered {checkout_status} (arrives with issue 4)"}
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -524,6 +594,8 @@ def main(argv=None) -> int:
     print(report.table(rows, missing))
     print()
     print(report.comparison_table(result["comparisons"], result["scaling"]))
+    print()
+    print(report.checkout_table(checkout))
     print()
     print(report.locust_table(mixed))
     print(f"\nSaved {RESULTS / f'{stamp}.json'}")
