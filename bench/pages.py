@@ -10,11 +10,23 @@ cookies from the Set-Cookie headers and send them back, like a browser behind th
 import re
 from http.cookies import SimpleCookie
 
+INPUT = re.compile(r"<input\b([^>]*)>", re.IGNORECASE)
+ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
+
 
 def form_field(html: str, name: str) -> str | None:
-    """The value of the first input named `name` (hidden fields, the checked radio comes first)."""
-    match = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html)
-    return match.group(1) if match else None
+    """The value a browser would submit for the input `name`: the checked radio button of the group,
+    else the first input of that name (a hidden field)."""
+    first = None
+    for tag in INPUT.finditer(html):
+        attributes = {key.lower(): value for key, value in ATTRIBUTE.findall(tag.group(1))}
+        if attributes.get("name") != name or "value" not in attributes:
+            continue
+        if attributes.get("type") == "radio" and "checked" in attributes:
+            return attributes["value"]
+        if first is None:
+            first = attributes["value"]
+    return first
 
 
 def update_cookies(cookies: dict[str, str], set_cookie_headers: list[str]) -> dict[str, str]:
