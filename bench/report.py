@@ -110,13 +110,21 @@ def round_orders(names: list[str], rounds: int) -> list[list[str]]:
     return orders
 
 
+PAY_REQUEST = "checkout: pay"
+
+
 def locust_summary(stats_csv: str, flows: dict) -> dict:
     """The "Aggregated" row of locust's `--csv` stats file, and which flows of the mix ran."""
     import csv
     import io
 
-    for row in csv.DictReader(io.StringIO(stats_csv)):
+    rows = list(csv.DictReader(io.StringIO(stats_csv)))
+    failures_by_request = {
+        row["Name"]: int(row["Failure Count"]) for row in rows if int(row["Failure Count"] or 0)
+    }
+    for row in rows:
         if row["Name"] == "Aggregated":
+            failures_by_request.pop("Aggregated", None)
             return {
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
@@ -125,6 +133,13 @@ def locust_summary(stats_csv: str, flows: dict) -> dict:
                 "p95_ms": float(row["95%"]),
                 "p99_ms": float(row["99%"]),
                 "flows": flows,
+                # Paid orders: successful POSTs of the payment page (bench/locustfile.py names them).
+                "orders": sum(
+                    int(r["Request Count"]) - int(r["Failure Count"])
+                    for r in rows
+                    if r["Name"] == PAY_REQUEST
+                ),
+                "failures_by_request": failures_by_request,
             }
     return {"missing": "locust wrote no Aggregated row", "flows": flows}
 
@@ -133,11 +148,16 @@ def locust_table(summary: dict) -> str:
     if "requests" not in summary:
         return f"Mixed traffic (locust): {summary.get('missing')}"
     flows = ", ".join(f"{name}: {state}" for name, state in summary.get("flows", {}).items())
-    return (
+    text = (
         f"Mixed traffic (locust): {summary['rps']:.0f} req/s, p50 {summary['p50_ms']:.0f} ms, "
         f"p95 {summary['p95_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms, "
-        f"{summary['failures']} errors of {summary['requests']}. Flows: {flows}"
+        f"{summary['failures']} errors of {summary['requests']}"
     )
+    if summary.get("orders"):
+        text += f", {summary['orders']} orders placed and paid through the pages"
+    if summary.get("failures_by_request"):
+        text += " (errors: " + ", ".join(f"{k} x{n}" for k, n in summary["failures_by_request"].items()) + ")"
+    return f"{text}. Flows: {flows}"
 
 
 def percentile(values: list[float], pct: float) -> float | None:
