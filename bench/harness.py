@@ -1,6 +1,8 @@
 """The benchmark: builds or reuses the databases, starts the production configuration with gunicorn,
 runs the endpoint ladder with wrk in alternating rounds (ours at 100,000 and 1,000 products, and
-django-oscar with the same catalogue), then prints and saves the table. See docs/benchmarks.md.
+django-oscar with the same catalogue), the checkout throughput with buyers going through the pages
+(bench/checkout.py) and locust's mixed traffic, then prints and saves the tables. See
+docs/benchmarks.md.
 
 Started by bench/run.sh, which installs wrk and the two environments first.
 """

@@ -1,6 +1,7 @@
 """Runs inside a site's own environment (ours or Oscar's), with its settings: finds the URLs the
-ladder needs, and counts the SQL queries of one request to each (Django's test client through the
-whole middleware, after a first request has warmed the caches).
+ladder needs and makes its sessions (the demo merchant's, the demo shopper's, and a visitor's whose
+cart holds 3 lines), and counts the SQL queries of one request to each (Django's test client through
+the whole middleware, after a first request has warmed the caches).
 
     python bench/probe.py discover-ours | discover-oscar
     python bench/probe.py queries PATH [PATH ...]          (prints JSON)
