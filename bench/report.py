@@ -225,8 +225,12 @@ def checkout_summary(
         "p99_ms": _ms(percentile([o["seconds"] for o in ok], 99)),
         "errors": sum(errors.values()),
         "error_kinds": errors,
+        # Cross-check: the buyers' orders in the database (both phases) against what the pages said.
         "orders_in_db": facts.get("orders"),
         "unpaid_in_db": facts.get("unpaid_orders"),
+        "orders_match": facts.get("orders") == len(ok) + sum(1 for o in race if o["ok"])
+        if "orders" in facts
+        else None,
         "last_units": {
             "attempts": len(race),
             "bought": sum(1 for o in race if o["ok"]),
@@ -261,6 +265,11 @@ def checkout_table(summary: dict) -> str:
         f"{race['ordered_units']} units ordered, stock {race['initial_stock']} -> {race['final_stock']}, "
         f"oversold {race['oversold']}, duplicate orders {race['duplicates']}, errors {race['errors']}."
     )
+    if summary.get("orders_match") is False:
+        lines.append(
+            f"Database: {summary['orders_in_db']} orders by these buyers, "
+            f"{summary['checkouts'] + race['bought']} reported paid by the pages."
+        )
     if summary["error_kinds"] or race["error_kinds"]:
         kinds = [f"{k} x{n}" for k, n in summary["error_kinds"].items()] + race["error_kinds"]
         lines.append("Errors: " + "; ".join(kinds))

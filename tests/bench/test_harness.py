@@ -223,6 +223,10 @@ def test_checkout_summary_rates_latencies_errors_and_the_race():
     assert "| 8 buyers, 5 s: 10 orders | 2.00 | 0.0010 | 500 | 1000 | 2 | 0 |" in table
     assert "Last units (OK): 20 in stock, 20 bought" in table
     assert "pay: answered 500 x2" in table
+    assert summary["orders_match"]  # 10 checkouts and 20 race units: the 30 orders in the database
+    assert "reported paid by the pages" not in table
+    mismatch = report.checkout_summary(throughput, 5.0, 2000.0, race, _race_facts(orders=31), buyers=8)
+    assert "Database: 31 orders by these buyers, 30 reported paid" in report.checkout_table(mismatch)
 
 
 def test_checkout_summary_flags_a_double_submit_that_made_a_second_payment():
