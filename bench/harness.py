@@ -302,7 +302,9 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
             Endpoint("oscar bare", "oscar", "/__bench__/bare/"),
             Endpoint("oscar catalogue", "oscar", "/catalogue/"),
             Endpoint("oscar product", "oscar", sites["oscar"].info["product_url"]),
-            Endpoint("oscar basket", "oscar", "/basket/"),
+            Endpoint(
+                "oscar basket", "oscar", "/basket/", cookie=sites["oscar"].info.get("basket_cookie", "")
+            ),
         ]
     return endpoints
 

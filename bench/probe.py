@@ -115,7 +115,37 @@ def discover_oscar() -> dict:
     return {
         "products": get_model("catalogue", "Product").objects.count(),
         "product_url": product.get_absolute_url() if product else None,
+        "basket_cookie": oscar_basket_cookie(),
     }
+
+
+def oscar_basket_cookie() -> str:
+    """A visitor's basket with CART_LINES lines (quantities 1, 2, 3, like our cart row's), as Oscar's
+    BasketMiddleware finds it: the basket id, signed, in the open-basket cookie. The previous runs'
+    anonymous baskets are deleted first (Oscar's benchmark database only)."""
+    from django.conf import settings
+    from django.core.signing import Signer
+    from django.db import connection
+    from oscar.apps.partner.strategy import Default
+    from oscar.core.loading import get_model
+
+    if "bench" not in connection.settings_dict["NAME"]:
+        raise SystemExit("oscar_basket_cookie: benchmark databases only")
+    basket_model = get_model("basket", "Basket")
+    basket_model.objects.filter(owner__isnull=True).delete()
+    products = list(
+        get_model("catalogue", "Product")
+        .objects.filter(stockrecords__num_in_stock__gte=10)
+        .distinct()
+        .order_by("id")[:CART_LINES]
+    )
+    if not products:
+        return ""
+    basket = basket_model.objects.create(status=basket_model.OPEN)
+    basket.strategy = Default()
+    for quantity, product in enumerate(products, start=1):
+        basket.add_product(product, quantity)
+    return f"{settings.OSCAR_BASKET_COOKIE_OPEN}={Signer().sign(basket.id)}"
 
 
 def queries(paths: list[str]) -> dict:
