@@ -13,7 +13,7 @@ units", whose stock it sets to --race-stock for all buyers to race for. Earlier 
 their orders (orders PROTECT their users); their carts are emptied.
 
 `verify` reads what the run left in the database (bench/report.py's `oversold_check` judges it).
-Benchmark databases only.
+Benchmark only: it refuses to run with any settings but bench.settings.
 """
 
 import argparse
@@ -32,10 +32,10 @@ PRICE_RANGE = (Decimal("20"), Decimal("60"))  # CNY per unit: cheap goods, far f
 
 
 def _guard():
-    from django.db import connection
+    from django.conf import settings
 
-    if "bench" not in connection.settings_dict["NAME"]:
-        raise SystemExit("bench/buyers.py: benchmark databases only")
+    if settings.SETTINGS_MODULE != "bench.settings":
+        raise SystemExit("bench/buyers.py: benchmark only (DJANGO_SETTINGS_MODULE=bench.settings)")
 
 
 def _session_cookie(user) -> str:

@@ -58,13 +58,13 @@ def reset_visitors() -> None:
     """Every run starts with a new SECRET_KEY, so the sessions of earlier runs can no longer be read:
     delete them, and the anonymous carts they pointed to (the cart row's and locust's visitors').
     Benchmark databases only."""
+    from django.conf import settings
     from django.contrib.sessions.models import Session
-    from django.db import connection
 
     from orders.models import Cart
 
-    if "bench" not in connection.settings_dict["NAME"]:
-        raise SystemExit("reset_visitors: benchmark databases only")
+    if settings.SETTINGS_MODULE != "bench.settings":
+        raise SystemExit("reset_visitors: benchmark only (DJANGO_SETTINGS_MODULE=bench.settings)")
     Session.objects.all().delete()
     Cart.objects.filter(user__isnull=True).delete()
 
@@ -125,12 +125,11 @@ def oscar_basket_cookie() -> str:
     anonymous baskets are deleted first (Oscar's benchmark database only)."""
     from django.conf import settings
     from django.core.signing import Signer
-    from django.db import connection
     from oscar.apps.partner.strategy import Default
     from oscar.core.loading import get_model
 
-    if "bench" not in connection.settings_dict["NAME"]:
-        raise SystemExit("oscar_basket_cookie: benchmark databases only")
+    if settings.SETTINGS_MODULE != "oscar_site.settings":
+        raise SystemExit("oscar_basket_cookie: the benchmark's Oscar shop only")
     basket_model = get_model("basket", "Basket")
     basket_model.objects.filter(owner__isnull=True).delete()
     products = list(

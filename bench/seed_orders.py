@@ -1,6 +1,6 @@
 """Tops the demo merchant's store (the `merchant` account's) up to N orders in a benchmark database, so
 the seller order list is measured with a realistic history (bench/harness.py runs it; benchmark
-databases only: it refuses a database whose name does not contain "bench").
+databases only: it refuses to run with any settings but bench.settings).
 
     DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=... python bench/seed_orders.py [--orders 10000]
 
@@ -102,6 +102,7 @@ def seed_buyers(rng):
 
 
 def seed(target: int, seed_value: int = 5) -> dict:
+    from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -121,8 +122,10 @@ def seed(target: int, seed_value: int = 5) -> dict:
     )
 
     database = connection.settings_dict["NAME"]
-    if "bench" not in database:
-        raise SystemExit(f"refusing to seed orders into {database!r}: benchmark databases only")
+    if settings.SETTINGS_MODULE != "bench.settings":
+        raise SystemExit(
+            f"refusing to seed orders into {database!r}: run with DJANGO_SETTINGS_MODULE=bench.settings"
+        )
     owner = User.objects.get(username="merchant")
     merchant = owner.merchant
     existing = Order.objects.filter(merchant=merchant).count()
