@@ -1,6 +1,8 @@
 """The benchmark: builds or reuses the databases, starts the production configuration with gunicorn,
 runs the endpoint ladder with wrk in alternating rounds (ours at 100,000 and 1,000 products, and
-django-oscar with the same catalogue), then prints and saves the table. See docs/benchmarks.md.
+django-oscar with the same catalogue), the checkout throughput with buyers going through the pages
+(bench/checkout.py) and locust's mixed traffic, then prints and saves the tables. See
+docs/benchmarks.md.
 
 Started by bench/run.sh, which installs wrk and the two environments first.
 """
@@ -16,10 +18,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import checkout as checkout_flow
 from bench import report
 from bench.loadgen import wrk
 
@@ -30,7 +33,9 @@ RESULTS = BENCH / "results"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OSCAR_VENV = BENCH / ".oscar-venv" / "bin"
 PG = "postgres://postgres@127.0.0.1:5432/"
-REDIS_URL = "redis://127.0.0.1:6379/5"  # a database number of its own; keys carry the DB name too
+REDIS = "redis://127.0.0.1:6379/"  # the harness's own database number (redis_db); keys carry the DB name too
+DEFAULT_PREFIX = "marketplace_bench"
+DEFAULT_PORT_BASE = 8101
 
 SEARCH = "serum"  # about 3% of the demo catalogue: a real result page, not an empty one
 FILTERED = "country=JP&shipping_mode=bonded&price_min=100&price_max=800&sort=price_asc"
@@ -93,7 +98,25 @@ def redis_up() -> bool:
     )
 
 
-def our_env(db: str, secret: str, use_redis: bool) -> dict:
+def redis_db(port_base: int) -> int:
+    """Redis database number: 5 for the default ports, another one per port base (8301: 7), so two
+    harnesses on one machine never share a cache."""
+    return 5 + (port_base - DEFAULT_PORT_BASE) // 100 % 11
+
+
+def database_names(prefix: str, products: int, small_products: int, oscar_products: int) -> dict:
+    """Database names from the prefix: the 100,000 and 1,000-product catalogues keep their historic
+    names; other sizes get databases of their own, so a trial run never reseeds the big one."""
+    names = {
+        "ours": prefix if products == 100_000 else f"{prefix}_{products}",
+        "ours-1k": f"{prefix}_small" if small_products == 1_000 else f"{prefix}_{small_products}",
+    }
+    oscar = "oscar_bench" if prefix == DEFAULT_PREFIX else f"{prefix}_oscar"
+    names["oscar"] = f"{oscar}_{oscar_products}" if oscar_products else oscar
+    return names
+
+
+def our_env(db: str, secret: str, redis_url: str) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -107,12 +130,12 @@ def our_env(db: str, secret: str, use_redis: bool) -> dict:
         PYTHONPATH=str(ROOT),
     )
     env.pop("REDIS_URL", None)
-    if use_redis:
-        env["REDIS_URL"] = REDIS_URL
+    if redis_url:  # empty: Redis is not running, the production settings use the file cache
+        env["REDIS_URL"] = redis_url
     return env
 
 
-def oscar_env(db: str, secret: str, use_redis: bool) -> dict:
+def oscar_env(db: str, secret: str, redis_url: str) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="oscar_site.settings",
@@ -122,12 +145,12 @@ def oscar_env(db: str, secret: str, use_redis: bool) -> dict:
         PYTHONPATH=str(BENCH),
     )
     env.pop("REDIS_URL", None)
-    if use_redis:
-        env["REDIS_URL"] = REDIS_URL
+    if redis_url:  # empty: Redis is not running, the production settings use the file cache
+        env["REDIS_URL"] = redis_url
     return env
 
 
-def prepare_ours(site: Site, env: dict) -> None:
+def prepare_ours(site: Site, env: dict, seller_orders: int = 0) -> None:
     ensure_database(site.db)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env=env)
     count = int(psql(site.db, "SELECT count(*) FROM marketplace_product") or 0)
@@ -135,7 +158,12 @@ def prepare_ours(site: Site, env: dict) -> None:
         log(f"{site.db}: seeding {site.products} products (had {count}; 100,000 take about 2 minutes)")
         reset = ["--reset"] if count else []
         run([PYTHON, "manage.py", "seed_demo", "--products", site.products, *reset], env=env)
-    site.info = json.loads(run([PYTHON, "bench/probe.py", "discover-ours"], env=env))
+    if seller_orders:
+        seeded = json.loads(run([PYTHON, "bench/seed_orders.py", "--orders", seller_orders], env=env))
+        added = f" ({seeded['added']} added in {seeded.get('seconds')}s)" if seeded["added"] else ""
+        log(f"{site.db}: the demo merchant's store has {seeded['orders']} orders{added}")
+        site.info["seller_orders"] = seeded["orders"]
+    site.info.update(json.loads(run([PYTHON, "bench/probe.py", "discover-ours"], env=env)))
     log(f"{site.db}: {site.info['products']} visible products, category {site.info['category']}")
 
 
@@ -248,7 +276,7 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
         Endpoint("search", "ours", f"/search/?q={SEARCH}"),
         Endpoint("filtered listing", "ours", f"/products/?{FILTERED}"),
         Endpoint("product", "ours", f"/product/{big['product']}/"),
-        Endpoint("cart", "ours", "/cart/", needs="issue 4"),
+        Endpoint("cart", "ours", "/cart/", cookie=cookies.get("cart", ""), needs="issue 4"),
         Endpoint("product API", "ours", "/api/v1/products/"),
         Endpoint(
             "seller order list",
@@ -274,7 +302,9 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
             Endpoint("oscar bare", "oscar", "/__bench__/bare/"),
             Endpoint("oscar catalogue", "oscar", "/catalogue/"),
             Endpoint("oscar product", "oscar", sites["oscar"].info["product_url"]),
-            Endpoint("oscar basket", "oscar", "/basket/"),
+            Endpoint(
+                "oscar basket", "oscar", "/basket/", cookie=sites["oscar"].info.get("basket_cookie", "")
+            ),
         ]
     return endpoints
 
@@ -309,13 +339,64 @@ def count_queries(sites: dict[str, Site], endpoints: list[Endpoint], envs: dict[
     return counts
 
 
-def locust(site: Site, seconds: int, users: int, cookie: str) -> dict:
+def prepare_buyers(env: dict, args, info: dict) -> dict:
+    """Fresh buyers (checkout and locust), the goods they buy, the race variant's stock reset."""
+    avoid = [info.get("product") or 0, *info.get("cart_variants", [])]
+    command = [PYTHON, "bench/buyers.py", "prepare", "--buyers", args.checkout_buyers]
+    command += ["--locust-buyers", args.locust_users, "--race-stock", args.race_stock, "--avoid", *avoid]
+    return json.loads(run(command, env=env))
+
+
+def measure_checkout(site: Site, env: dict, prepared: dict, seconds: float, bare_rps) -> dict:
+    phases = checkout_flow.measure(site.url, prepared, seconds, log=log)
+    usernames = [b["username"] for b in prepared["buyers"]]
+    race = prepared["race"]
+    facts = json.loads(
+        run(
+            [
+                PYTHON,
+                "bench/buyers.py",
+                "verify",
+                "--since",
+                prepared["since"],
+                "--race-variant",
+                race["variant"],
+            ]
+            + ["--race-stock", race["stock"], "--users", *usernames],
+            env=env,
+        )
+    )
+    summary = report.checkout_summary(
+        [asdict(o) for o in phases["throughput"].outcomes],
+        phases["throughput"].seconds,
+        bare_rps,
+        [asdict(o) for o in phases["last_units"].outcomes],
+        facts,
+        buyers=len(usernames),
+    )
+    summary["database"] = facts
+    return summary
+
+
+def locust(site: Site, seconds: int, users: int, cookie: str, prepared: dict | None = None) -> dict:
     """The mixed-traffic scenario (bench/locustfile.py), headless; its own summary of what was missing."""
     locust_bin = ROOT / ".venv" / "bin" / "locust"
     if not locust_bin.exists():
         return {"missing": "locust is not installed (pip install -e '.[bench]')"}
     prefix = RESULTS / "locust"
     env = dict(os.environ, BENCH_LOCUST_REPORT=str(prefix) + "_flows.json", BENCH_SHOPPER_COOKIE=cookie)
+    if prepared:  # each locust user checks out as a buyer of its own (bench/locustfile.py)
+        buyers = prefix.parent / (prefix.name + "_buyers.json")
+        buyers.write_text(
+            json.dumps(
+                {
+                    "buyers": prepared["locust_buyers"],
+                    "pool": prepared["pool"],
+                    "pool_products": prepared["pool_products"],
+                }
+            )
+        )
+        env["BENCH_LOCUST_BUYERS"] = str(buyers)
     run(
         [
             locust_bin,
@@ -358,7 +439,32 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--locust-seconds", type=int, default=120, help="0 skips the mixed scenario")
     parser.add_argument("--locust-users", type=int, default=8)
+    parser.add_argument(
+        "--checkout-seconds",
+        type=float,
+        default=30,
+        help="checkout throughput: seconds the buyers loop through the pages (0 skips it and the race)",
+    )
+    parser.add_argument("--checkout-buyers", type=int, default=8)
+    parser.add_argument("--race-stock", type=int, default=20, help="stock of the last-units variant")
+    parser.add_argument(
+        "--seller-orders",
+        type=int,
+        default=10_000,
+        help="orders the demo merchant's store holds for the seller order list (topped up; 0 skips)",
+    )
     parser.add_argument("--only", nargs="*", help="endpoint names to run (bare is always added)")
+    parser.add_argument(
+        "--db-prefix",
+        default=DEFAULT_PREFIX,
+        help="PostgreSQL database names start with this (default %(default)s): two people can bench at once",
+    )
+    parser.add_argument(
+        "--port-base",
+        type=int,
+        default=DEFAULT_PORT_BASE,
+        help="first of the four server ports (default %(default)s); the Redis database number follows it",
+    )
     parser.add_argument(
         "--before",
         metavar="GIT_REF",
@@ -370,33 +476,28 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     secret = secrets.token_urlsafe(48)
     use_redis = redis_up()
-    # Other sizes get databases of their own, so a trial run never reseeds the 100,000-product one.
-    big_db = "marketplace_bench" if args.products == 100_000 else f"marketplace_bench_{args.products}"
-    small_db = (
-        "marketplace_bench_small"
-        if args.small_products == 1_000
-        else f"marketplace_bench_{args.small_products}"
-    )
-    sites = {"ours": Site("ours", 8101, big_db, args.products)}
+    redis_url = f"{REDIS}{redis_db(args.port_base)}" if use_redis else ""
+    names = database_names(args.db_prefix, args.products, args.small_products, args.oscar_products)
+    port = args.port_base
+    sites = {"ours": Site("ours", port, names["ours"], args.products)}
     if args.small_products:
-        sites["ours-1k"] = Site("ours-1k", 8102, small_db, args.small_products)
+        sites["ours-1k"] = Site("ours-1k", port + 1, names["ours-1k"], args.small_products)
     if not args.no_oscar:
-        db = f"oscar_bench_{args.oscar_products}" if args.oscar_products else "oscar_bench"
-        sites["oscar"] = Site("oscar", 8103, db, args.oscar_products)
+        sites["oscar"] = Site("oscar", port + 2, names["oscar"], args.oscar_products)
     if args.before:
-        sites["before"] = Site("before", 8104, big_db, args.products)
+        sites["before"] = Site("before", port + 3, names["ours"], args.products)
     envs = {
-        name: (oscar_env if name == "oscar" else our_env)(site.db, secret, use_redis)
+        name: (oscar_env if name == "oscar" else our_env)(site.db, secret, redis_url)
         for name, site in sites.items()
     }
     code_dirs = {name: ROOT for name in sites}
     if args.before:
         code_dirs["before"] = unpack(args.before)
         envs["before"]["PYTHONPATH"] = str(code_dirs["before"])
-    log(f"cache: {'Redis' if use_redis else 'file cache (Redis is not running)'}")
+    log(f"cache: {redis_url or 'file cache (Redis is not running)'}; ports from {port}")
     for name, site in sites.items():
         if name not in ("oscar", "before"):
-            prepare_ours(site, envs[name])
+            prepare_ours(site, envs[name], args.seller_orders if name == "ours" else 0)
     if args.before:
         sites["before"].info = sites["ours"].info
     if not static_fresh():
@@ -448,6 +549,17 @@ def main(argv=None) -> int:
                 # Requests wrk left queued in gunicorn would slow the next endpoint: wait them out.
                 status(sites[endpoint.site].url + "/__bench__/bare/")
         rows = report.summarize(samples, queries)
+        prepared = None
+        if checkout_status != 404 and (args.checkout_seconds or args.locust_seconds):
+            prepared = prepare_buyers(envs["ours"], args, sites["ours"].info)
+        if checkout_status == 404:
+            checkout = {"missing": "/checkout/ answered 404 (arrives with issue 4)"}
+        elif not args.checkout_seconds:
+            checkout = {"missing": "skipped (--checkout-seconds 0)"}
+        else:
+            checkout = measure_checkout(
+                sites["ours"], envs["ours"], prepared, args.checkout_seconds, rows.get("bare", {}).get("rps")
+            )
         mixed = {"missing": "skipped (--locust-seconds 0)"}
         if args.locust_seconds:
             log(f"locust mixed traffic: {args.locust_users} users for {args.locust_seconds}s")
@@ -456,12 +568,11 @@ def main(argv=None) -> int:
                 args.locust_seconds,
                 args.locust_users,
                 sites["ours"].info.get("cookies", {}).get("shopper", ""),
+                prepared,
             )
     finally:
         stop(list(sites.values()))
 
-    # Checkout throughput (8 buyers through the real pages, 0 oversold) needs issue 4's checkout.
-    checkout = {"missing": f"/checkout/ answered {checkout_status} (arrives with issue 4)"}
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -487,6 +598,8 @@ def main(argv=None) -> int:
     print(report.table(rows, missing))
     print()
     print(report.comparison_table(result["comparisons"], result["scaling"]))
+    print()
+    print(report.checkout_table(checkout))
     print()
     print(report.locust_table(mixed))
     print(f"\nSaved {RESULTS / f'{stamp}.json'}")

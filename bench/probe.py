@@ -1,6 +1,7 @@
 """Runs inside a site's own environment (ours or Oscar's), with its settings: finds the URLs the
-ladder needs, and counts the SQL queries of one request to each (Django's test client through the
-whole middleware, after a first request has warmed the caches).
+ladder needs and makes its sessions (the demo merchant's, the demo shopper's, and a visitor's whose
+cart holds 3 lines), and counts the SQL queries of one request to each (Django's test client through
+the whole middleware, after a first request has warmed the caches).
 
     python bench/probe.py discover-ours | discover-oscar
     python bench/probe.py queries PATH [PATH ...]          (prints JSON)
@@ -18,6 +19,7 @@ def discover_ours() -> dict:
     from marketplace import selectors
     from marketplace.models import Category, User
 
+    reset_visitors()
     visible = selectors.products_visible()
     top = (
         Category.objects.filter(parent__isnull=True)
@@ -37,12 +39,73 @@ def discover_ours() -> dict:
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
             cookies[username] = f"sessionid={session.session_key}"
+    cart_cookie, cart_variants = cart_session(visible)
+    if cart_cookie:
+        cookies["cart"] = cart_cookie
     return {
         "products": visible.count(),
         "category": top.slug if top else None,
         "product": product,
         "cookies": cookies,
+        "cart_variants": cart_variants,
     }
+
+
+CART_LINES = 3
+
+
+def reset_visitors() -> None:
+    """Every run starts with a new SECRET_KEY, so the sessions of earlier runs can no longer be read:
+    delete them, and the anonymous carts they pointed to (the cart row's and locust's visitors').
+    Benchmark databases only."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from orders.models import Cart
+
+    if settings.SETTINGS_MODULE != "bench.settings":
+        raise SystemExit("reset_visitors: benchmark only (DJANGO_SETTINGS_MODULE=bench.settings)")
+    Session.objects.all().delete()
+    Cart.objects.filter(user__isnull=True).delete()
+
+
+def cart_session(visible) -> tuple[str, list[int]]:
+    """A visitor's session whose cart holds CART_LINES lines (best sellers of at least two stores, so
+    the cart page prices two order groups), as `orders.views._current_cart` finds it: the cart id in
+    the anonymous session. A new cart each run (`reset_visitors` deleted the previous one)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from marketplace.models import ProductVariant
+    from orders import services
+    from orders.context_processors import CART_SESSION_KEY
+
+    chosen, merchants = [], set()
+    candidates = (
+        ProductVariant.objects.filter(is_active=True, stock__gte=10, product__in=visible)
+        .select_related("product")
+        .order_by("-product__sales_count", "product_id", "pk")[:200]
+    )
+    seen_products = set()
+    for variant in candidates:
+        if variant.product_id in seen_products:
+            continue
+        # The third line comes from another store than the first two when one exists.
+        if len(chosen) == CART_LINES - 1 and len(merchants) == 1 and variant.product.merchant_id in merchants:
+            continue
+        chosen.append(variant)
+        seen_products.add(variant.product_id)
+        merchants.add(variant.product.merchant_id)
+        if len(chosen) == CART_LINES:
+            break
+    if not chosen:
+        return "", []
+    cart = services.cart_get_or_create()
+    for number, variant in enumerate(chosen, start=1):
+        services.cart_add(cart=cart, variant_id=variant.pk, quantity=number)
+    session = SessionStore()
+    session[CART_SESSION_KEY] = cart.pk
+    session.create()
+    return f"sessionid={session.session_key}", [v.pk for v in chosen]
 
 
 def discover_oscar() -> dict:
@@ -52,7 +115,36 @@ def discover_oscar() -> dict:
     return {
         "products": get_model("catalogue", "Product").objects.count(),
         "product_url": product.get_absolute_url() if product else None,
+        "basket_cookie": oscar_basket_cookie(),
     }
+
+
+def oscar_basket_cookie() -> str:
+    """A visitor's basket with CART_LINES lines (quantities 1, 2, 3, like our cart row's), as Oscar's
+    BasketMiddleware finds it: the basket id, signed, in the open-basket cookie. The previous runs'
+    anonymous baskets are deleted first (Oscar's benchmark database only)."""
+    from django.conf import settings
+    from django.core.signing import Signer
+    from oscar.apps.partner.strategy import Default
+    from oscar.core.loading import get_model
+
+    if settings.SETTINGS_MODULE != "oscar_site.settings":
+        raise SystemExit("oscar_basket_cookie: the benchmark's Oscar shop only")
+    basket_model = get_model("basket", "Basket")
+    basket_model.objects.filter(owner__isnull=True).delete()
+    products = list(
+        get_model("catalogue", "Product")
+        .objects.filter(stockrecords__num_in_stock__gte=10)
+        .distinct()
+        .order_by("id")[:CART_LINES]
+    )
+    if not products:
+        return ""
+    basket = basket_model.objects.create(status=basket_model.OPEN)
+    basket.strategy = Default()
+    for quantity, product in enumerate(products, start=1):
+        basket.add_product(product, quantity)
+    return f"{settings.OSCAR_BASKET_COOKIE_OPEN}={Signer().sign(basket.id)}"
 
 
 def queries(paths: list[str]) -> dict:

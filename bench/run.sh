@@ -26,13 +26,18 @@ fi
 make setup >/dev/null
 .venv/bin/python -c "import locust" 2>/dev/null || .venv/bin/pip install --quiet -e ".[dev,bench]"
 
-# django-oscar in its own environment: it pins its own Django.
-if [ ! -x bench/.oscar-venv/bin/gunicorn ]; then
-  "$(command -v python3.11 || command -v python3)" -m venv bench/.oscar-venv
-fi
-if [ bench/oscar-requirements.txt -nt bench/.oscar-venv/.installed ]; then
-  bench/.oscar-venv/bin/pip install --quiet -r bench/oscar-requirements.txt
-  touch bench/.oscar-venv/.installed
-fi
+# django-oscar in its own environment: it pins its own Django. Not needed with --no-oscar.
+case " $* " in
+  *" --no-oscar "*) ;;
+  *)
+    if [ ! -x bench/.oscar-venv/bin/gunicorn ]; then
+      "$(command -v python3.11 || command -v python3)" -m venv bench/.oscar-venv
+    fi
+    if [ bench/oscar-requirements.txt -nt bench/.oscar-venv/.installed ]; then
+      bench/.oscar-venv/bin/pip install --quiet -r bench/oscar-requirements.txt
+      touch bench/.oscar-venv/.installed
+    fi
+    ;;
+esac
 
 exec .venv/bin/python -m bench.harness "$@"
