@@ -138,6 +138,18 @@ def _visible_filter(prefix: str = "") -> Q:
     )
 
 
+def product_is_visible(product: Product) -> bool:
+    """`_visible_filter` for one product whose merchant, brand and tax category are loaded (the
+    cart judges its rows without another query; a test holds the two rules equal)."""
+    return (
+        product.status == Product.Status.PUBLISHED
+        and product.merchant.status == Merchant.Status.APPROVED
+        and product.brand.status == Brand.Status.APPROVED
+        and product.tax_category.permitted
+        and product.price_cny is not None
+    )
+
+
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     """What a product card shows: brand, merchant and the cover image, in two queries in all."""
     return queryset.select_related("brand", "merchant").prefetch_related(

@@ -42,8 +42,17 @@ def _current_cart(request, *, create=False) -> Cart | None:
 
 
 def cart(request):
-    priced = selectors.cart_priced(_current_cart(request))
-    return render(request, "orders/cart.html", {"priced": priced, "limit": rules.ORDER_GOODS_LIMIT})
+    priced = selectors.cart_priced(user=request.user, cart_id=request.session.get(CART_SESSION_KEY))
+    return render(
+        request,
+        "orders/cart.html",
+        # The header's count from the lines at hand, not another query.
+        {
+            "priced": priced,
+            "limit": rules.ORDER_GOODS_LIMIT,
+            "cart_count": sum(line.quantity for line in priced.lines),
+        },
+    )
 
 
 @require_POST

@@ -44,7 +44,9 @@ def test_concurrent_writers_each_count_and_rolled_back_writes_do_not(rates):
             for step in range(10):
                 with transaction.atomic():
                     Product.objects.filter(pk=products[index % 4].pk).update(sales_count=F("sales_count") + 1)
-                    ProductVariant.objects.filter(product=products[(index + 1) % 4]).update(stock=F("stock") - 1)
+                    ProductVariant.objects.filter(product=products[(index + 1) % 4]).update(
+                        stock=F("stock") - 1
+                    )
                 if step % 5 == 4:  # and one write thrown away
                     try:
                         with transaction.atomic():
