@@ -11,7 +11,7 @@ from marketplace.models import ProductImage
 from marketplace.money import round_cny
 
 from . import rules
-from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent
+from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent, OrderLine
 from .pricing import PricedCart, price_lines
 
 
@@ -116,11 +116,21 @@ def addresses_for(user) -> QuerySet[Address]:
     return Address.objects.filter(user=user)
 
 
+def _line_sums():
+    """Units and lines of each order as correlated subqueries: PostgreSQL evaluates them for the rows
+    of the page only, where a join with GROUP BY would first group every matching order."""
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    return {
+        "item_count": Subquery(lines.annotate(n=Sum("quantity")).values("n")),
+        "line_count": Subquery(lines.annotate(n=Count("id")).values("n")),
+    }
+
+
 def orders_for_user(user) -> QuerySet[Order]:
     return (
         Order.objects.filter(user=user)
         .select_related("merchant", "payment")
-        .annotate(item_count=Sum("lines__quantity"))
+        .annotate(**_line_sums())
         .order_by("-created_at", "-id")
     )
 
@@ -139,9 +149,7 @@ def order_for_user(user, number: str) -> Order | None:
 def orders_for_merchant(merchant, *, status: str | None = None) -> QuerySet[Order]:
     """A merchant's orders, and only theirs; paid ones first by shipping deadline."""
     orders = (
-        Order.objects.filter(merchant=merchant)
-        .annotate(item_count=Sum("lines__quantity"), line_count=Count("lines"))
-        .order_by("ship_by", "-created_at")
+        Order.objects.filter(merchant=merchant).annotate(**_line_sums()).order_by("ship_by", "-created_at")
     )
     if status:
         orders = orders.filter(status=status)

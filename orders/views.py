@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,8 @@ from . import rules, selectors, services
 from .context_processors import CART_SESSION_KEY
 from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
+
+ORDERS_PER_PAGE = 20
 
 
 def _next_or(request, default: str) -> str:
@@ -204,7 +207,10 @@ def identity_delete(request, pk):
 
 @login_required
 def order_list(request):
-    return render(request, "orders/order_list.html", {"orders": selectors.orders_for_user(request.user)})
+    page = Paginator(selectors.orders_for_user(request.user), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "orders/order_list.html", {"orders": page.object_list, "page": page})
 
 
 @login_required

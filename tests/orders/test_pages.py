@@ -226,6 +226,25 @@ def test_order_list_queries_do_not_grow_with_orders(client, rates):
     assert count_queries(client, "/orders/") == one
 
 
+def test_a_shoppers_orders_come_in_pages_newest_first_with_their_unit_counts(client, rates, monkeypatch):
+    from orders import views
+
+    monkeypatch.setattr(views, "ORDERS_PER_PAGE", 2)
+    user, address, identity = shopper_with_cart((variant_of(ProductFactory()), 3))
+    numbers = [checkout(user, address, identity).orders.get().number]
+    for quantity in (1, 2):
+        cart = services.cart_get_or_create(user=user)
+        services.cart_add(cart=cart, variant_id=variant_of(ProductFactory()).pk, quantity=quantity)
+        numbers.append(checkout(user, address, identity).orders.get().number)
+    client.force_login(user)
+    first = client.get("/orders/")
+    assert [o.number for o in first.context["orders"]] == numbers[:0:-1]
+    assert [o.item_count for o in first.context["orders"]] == [2, 1]
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    second = client.get("/orders/?page=2")
+    assert [(o.number, o.item_count) for o in second.context["orders"]] == [(numbers[0], 3)]
+
+
 def test_seller_order_list_queries_do_not_grow(client, rates):
     member = MerchantMemberFactory()
     client.force_login(member.user)
