@@ -22,8 +22,11 @@ per request, so no two visitors share a token. SQLite (the embedded demo) has no
 decorator is a no-op. The expiry (`PAGE_CACHE_SECONDS`, 0 turns the cache off) only frees memory.
 """
 
+import contextlib
 import hashlib
+import secrets
 import threading
+import time
 from collections import OrderedDict
 from contextvars import ContextVar
 from functools import cache as once
@@ -32,15 +35,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
-# Stands in for the CSRF token while a page is rendered for the cache (letters only: HTML-safe).
-CSRF_PLACEHOLDER = "CSRFTOKENPLACEHOLDERa7c9e2f04b"
-_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+# Stands in for the CSRF token while a page is rendered for the cache: random per process (letters
+# and digits, HTML-safe) and stored with the page, so no text on a page can forge it.
+CSRF_PLACEHOLDER = "csrf" + secrets.token_hex(16)
 _RENDERING = "_page_cache_rendering"
+# The query parameters storefront pages and the catalogue API read (marketplace/filters.py, the
+# paginations, DRF's format). A URL with any other (a tracking tag, a cache buster) is rendered but
+# not stored, so random query strings cannot fill the cache.
+KNOWN_PARAMETERS = frozenset(
+    {"q", "category", "brand", "country", "merchant", "price_min", "price_max", "shipping_mode", "sort"}
+    | {"page", "per_page", "page_size", "format"}
+)
+POSTGRES_BIGINT_MAX = 2**63 - 1
 
 CATALOG_VERSION_SQL = "SELECT COALESCE(SUM(changes), 0) FROM marketplace_pageversion"
 PRODUCT_STOCK_SQL = (
@@ -101,14 +113,35 @@ def enabled() -> bool:
 
 
 def cacheable(request) -> bool:
-    """A shopper with nothing of their own on the page: no session, no flash message, no login."""
+    """A shopper with nothing of their own on the page (no session, no flash message, no login),
+    asking with known query parameters."""
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
+        and KNOWN_PARAMETERS.issuperset(request.GET.keys())
         and enabled()
     )
+
+
+def _accept(request) -> str | None:
+    """The API's answer format as DRF will choose it: the browsable page or JSON; None for any other
+    Accept header (rendered, not stored)."""
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if "text/html" in accept:
+        return "html"
+    if accept in ("", "*/*") or accept.startswith("application/json"):
+        return "json"
+    return None
+
+
+def _product_id(value) -> int | None:
+    """A product id the stock query can take, or None (the view answers anything else, a 404)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and int(text) <= POSTGRES_BIGINT_MAX:
+        return int(text)
+    return None
 
 
 def versions(product_id=None) -> tuple:
@@ -123,28 +156,44 @@ def versions(product_id=None) -> tuple:
 
 @once
 def build_id() -> str:
-    """Changes when the code, templates or translations change, so a deploy never serves pages
-    rendered by the old code (computed once per process)."""
+    """A hash of the code, templates, translations and static manifest, so a deploy never serves pages
+    rendered by other code, and two machines with the same release share entries (once per process)."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
     for folder in ("marketplace", "merchants", "orders", "payments", "logistics", "templates"):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix in {".py", ".html", ".mo"}:
-                digest.update(f"{path.relative_to(root)}:{path.stat().st_mtime_ns}".encode())
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
     if settings.STATIC_ROOT and manifest.exists():
-        digest.update(str(manifest.stat().st_mtime_ns).encode())
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()[:12]
 
 
-def _key(request, version: tuple, vary_on_accept: bool) -> str:
+def _key(request, version: tuple, accept: str) -> str:
     parts = [
         translation.get_language() or "",
         request.build_absolute_uri(),
-        request.META.get("HTTP_ACCEPT", "") if vary_on_accept else "",
+        accept,
         *(str(v) for v in version),
     ]
     return f"page:{build_id()}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def _one_snapshot():
+    """Read the key and render the page in one REPEATABLE READ snapshot, so the page shows exactly
+    the data its key names: stock read later, after a sale and a cancellation, could otherwise be
+    stored under a key that matches again. (Inside a transaction already, as in tests, there is none
+    to open.)"""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 class _ProcessPages:
@@ -154,15 +203,21 @@ class _ProcessPages:
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
+        # Entries expire like the shared cache's, so this process's copy never outlives them.
         self.pages: OrderedDict[str, tuple] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
     def get(self, key: str):
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            expires, page = entry
+            if time.monotonic() > expires:
+                self.size -= len(self.pages.pop(key)[1][1])
+                return None
+            self.pages.move_to_end(key)
             return page
 
     def put(self, key: str, page: tuple) -> None:
@@ -172,10 +227,10 @@ class _ProcessPages:
         with self.lock:
             if key in self.pages:
                 return
-            self.pages[key] = page
+            self.pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
             self.size += size
             while self.size > self.max_bytes:
-                _, dropped = self.pages.popitem(last=False)
+                _, (_, dropped) = self.pages.popitem(last=False)
                 self.size -= len(dropped[1])
 
     def clear(self) -> None:
@@ -201,56 +256,70 @@ def _storable(request, response) -> bool:
     )
 
 
-def _with_token(request, body: bytes) -> bytes:
-    if _PLACEHOLDER_BYTES not in body:
+def _with_token(request, body: bytes, placeholder: str) -> bytes:
+    marker = placeholder.encode()
+    if marker not in body:
         return body
     # One masked token for every form on the page; get_token also has the middleware set the cookie.
-    return body.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+    return body.replace(marker, get_token(request).encode())
 
 
 def anonymous_page_cache(view=None, *, product_kwarg: str | None = None, vary_on_accept: bool = False):
     """Decorate a storefront view (or an API view's `dispatch`). `product_kwarg` names the URL
-    argument holding a product id whose stock the page shows (absent: a page without stock)."""
+    argument holding a product id whose stock the page shows (absent: a page without stock);
+    `vary_on_accept`: the answer's format follows the Accept header (the API)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             # A plain view gets (request, ...); a method decorated on a class gets (self, request, ...).
             request = args[0] if hasattr(args[0], "META") else args[1]
-            if not cacheable(request):
+            accept = _accept(request) if vary_on_accept else ""
+            product_id = None
+            if product_kwarg and kwargs.get(product_kwarg) is not None:
+                product_id = _product_id(kwargs[product_kwarg])
+                if product_id is None:
+                    return view(*args, **kwargs)  # not an id: the view's 404
+            if accept is None or not cacheable(request):
                 return view(*args, **kwargs)
-            product_id = kwargs.get(product_kwarg) if product_kwarg else None
-            if product_id is not None and not str(product_id).isdigit():
-                return view(*args, **kwargs)  # answered by the view (a 404), not worth a key
             version = versions(product_id)
-            _remember(version[0])  # the counts and page ids inside the page use the same version
-            key = _key(request, version, vary_on_accept)
-            hit = process_pages.get(key)
-            if hit is None:
-                hit = cache.get(key)
-                if hit is not None:
-                    process_pages.put(key, hit)
+            _remember(version[0])
+            hit = _lookup(_key(request, version, accept))
             if hit is not None:
-                headers, body = hit
-                response = HttpResponse(_with_token(request, body))
+                headers, body, placeholder = hit
+                response = HttpResponse(_with_token(request, body, placeholder))
                 for name, value in headers:
                     response[name] = value
+                patch_vary_headers(response, ("Cookie",))  # as the rendered page says
                 return response
-            setattr(request, _RENDERING, True)
-            try:
-                response = view(*args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-            finally:
-                setattr(request, _RENDERING, False)
+            with _one_snapshot():
+                version = versions(product_id)
+                _remember(version[0])  # the counts and page ids inside the page use the same version
+                key = _key(request, version, accept)
+                setattr(request, _RENDERING, True)
+                try:
+                    response = view(*args, **kwargs)
+                    if hasattr(response, "render") and callable(response.render):
+                        response = response.render()
+                finally:
+                    setattr(request, _RENDERING, False)
             if _storable(request, response):
-                page = (list(response.items()), response.content)
+                page = (list(response.items()), response.content, CSRF_PLACEHOLDER)
                 cache.set(key, page, settings.PAGE_CACHE_SECONDS)
                 process_pages.put(key, page)
             if isinstance(response, HttpResponse) and not response.streaming:
-                response.content = _with_token(request, response.content)
+                response.content = _with_token(request, response.content, CSRF_PLACEHOLDER)
             return response
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _lookup(key: str):
+    page = process_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            process_pages.put(key, page)
+    return page

@@ -27,13 +27,17 @@ RATES_CACHE_KEY = "catalog:exchange-rates:v1"
 
 
 def exchange_rates(*, use_cache: bool = True) -> dict[str, Decimal]:
-    """{currency: CNY per unit}. Cached; `exchange_rate_set` invalidates on commit."""
-    if use_cache:
-        rates = cache.get(RATES_CACHE_KEY)
-        if rates is not None:
-            return rates
-    rates = dict(ExchangeRate.objects.values_list("currency", "rate"))
-    cache.set(RATES_CACHE_KEY, rates, timeout=3600)
+    """{currency: CNY per unit}. Cached: on PostgreSQL per catalogue version (the rates table has the
+    change counter's trigger); elsewhere until `exchange_rate_set` invalidates on commit.
+    `use_cache=False` reads the table and leaves the cache alone: inside a transaction that reading
+    may include rates not yet committed, which must never reach other requests."""
+    if not use_cache:
+        return dict(ExchangeRate.objects.values_list("currency", "rate"))
+    key = f"{RATES_CACHE_KEY}:{catalog_version()}" if page_cache.counter_in_use() else RATES_CACHE_KEY
+    rates = cache.get(key)
+    if rates is None:
+        rates = dict(ExchangeRate.objects.values_list("currency", "rate"))
+        cache.set(key, rates, timeout=3600)
     return rates
 
 

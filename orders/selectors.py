@@ -3,7 +3,8 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace import selectors as catalog
@@ -116,21 +117,20 @@ def addresses_for(user) -> QuerySet[Address]:
     return Address.objects.filter(user=user)
 
 
-def _line_sums():
-    """Units and lines of each order as correlated subqueries: PostgreSQL evaluates them for the rows
-    of the page only, where a join with GROUP BY would first group every matching order."""
-    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
-    return {
-        "item_count": Subquery(lines.annotate(n=Sum("quantity")).values("n")),
-        "line_count": Subquery(lines.annotate(n=Count("id")).values("n")),
-    }
+def _item_count():
+    """Units of each order as a correlated subquery: PostgreSQL computes it for the rows of the page
+    only, where a join with GROUP BY would first group every matching order."""
+    units = (
+        OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Sum("quantity"))
+    )
+    return Coalesce(Subquery(units.values("n")), 0)
 
 
 def orders_for_user(user) -> QuerySet[Order]:
     return (
         Order.objects.filter(user=user)
         .select_related("merchant", "payment")
-        .annotate(**_line_sums())
+        .annotate(item_count=_item_count())
         .order_by("-created_at", "-id")
     )
 
@@ -149,7 +149,9 @@ def order_for_user(user, number: str) -> Order | None:
 def orders_for_merchant(merchant, *, status: str | None = None) -> QuerySet[Order]:
     """A merchant's orders, and only theirs; paid ones first by shipping deadline."""
     orders = (
-        Order.objects.filter(merchant=merchant).annotate(**_line_sums()).order_by("ship_by", "-created_at")
+        Order.objects.filter(merchant=merchant)
+        .annotate(item_count=_item_count())
+        .order_by("ship_by", "-created_at")
     )
     if status:
         orders = orders.filter(status=status)

@@ -22,6 +22,10 @@ pytestmark = [
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+def without_tokens(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
 def rendered(response) -> bool:
     """A response rendered by the view (a cache hit renders no template)."""
     return bool(response.templates)
@@ -58,11 +62,14 @@ def test_a_page_is_rendered_once_then_served_with_one_query(client, rates, path)
     assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
 
 
+SOLD_OUT = "disabled data-add-button"  # the add-to-cart button of a sold-out product
+
+
 def test_the_product_page_follows_its_own_stock_without_emptying_the_catalogue(client, rates):
     product = ProductFactory(prices=["10.00"], stock=3, name_en="Last units")
     other = ProductFactory(name_en="Someone else")
     page = f"/product/{product.pk}/"
-    assert "In stock" in client.get(page, **EN).content.decode()
+    assert SOLD_OUT not in client.get(page, **EN).content.decode()
     client.get(f"/product/{other.pk}/", **EN)
     client.get("/products/", **EN)
 
@@ -71,7 +78,7 @@ def test_the_product_page_follows_its_own_stock_without_emptying_the_catalogue(c
 
     again = client.get(page, **EN)
     assert rendered(again)
-    assert "Sold out" in again.content.decode()
+    assert SOLD_OUT in again.content.decode()
     # A stock change leaves the other product's page and the listing in the cache.
     assert not rendered(client.get(f"/product/{other.pk}/", **EN))
     assert not rendered(client.get("/products/", **EN))
@@ -195,3 +202,48 @@ def test_counts_facets_and_the_menu_follow_a_write_that_sends_no_signal(client, 
     assert "Herbal teas" in response.content.decode()
     assert response.context["page"].paginator.count == 0
     assert response.context["brand_facets"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/products/%C2%B2/", "/api/v1/products/99999999999999999999/", "/product/99999999999999999999/"],
+)
+def test_ids_that_are_no_database_number_answer_404(client, rates, path):
+    ProductFactory()
+    assert client.get(path, **EN).status_code == 404
+
+
+def test_unknown_query_parameters_and_accept_headers_are_served_but_not_stored(client, rates):
+    from django.core.cache import cache
+
+    ProductFactory()
+    assert client.get("/products/?utm_source=mail&x=1", **EN).status_code == 200
+    assert client.get("/api/v1/products/", HTTP_ACCEPT="application/xml;q=1", **EN).status_code in (200, 406)
+    assert not [key for key in cache._cache if ":page:" in key]
+
+
+def test_a_hit_varies_on_cookie_like_the_rendered_page(client, rates):
+    ProductFactory()
+    miss = client.get("/api/v1/products/", **EN)
+    hit = client.get("/api/v1/products/", **EN)
+    assert not rendered(hit)
+    def vary(response):
+        return {name.strip() for name in response["Vary"].split(",")}
+
+    assert "Cookie" in vary(hit) and vary(miss) == vary(hit)
+
+
+def test_a_rate_change_rolled_back_never_reaches_a_page(client, rates):
+    from django.db import transaction
+
+    product = ProductFactory(prices=["10.00"])
+    page = f"/product/{product.pk}/"
+    before = without_tokens(client.get(page, **EN))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.exchange_rate_set(currency=product.price.currency.code, rate="99.99", source="tests")
+        raise RuntimeError
+    page_cache.process_pages.clear()
+    from django.core.cache import cache
+
+    cache.delete_many([key.split(":", 2)[-1] for key in list(cache._cache) if ":page:" in key])
+    assert without_tokens(client.get(page, **EN)) == before  # rendered again, at the committed rate

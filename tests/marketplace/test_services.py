@@ -40,13 +40,16 @@ def test_listing_price_is_the_cheapest_active_variant_in_cny(rates):
     assert product.price_cny == Decimal("212.89")  # 29.90 x 7.12
 
 
-def test_rate_change_reprices_that_currencys_listings_and_is_recorded(rates):
+def test_rate_change_reprices_that_currencys_listings_and_is_recorded(
+    rates, django_capture_on_commit_callbacks
+):
     staff = StaffFactory()
     usd = ProductFactory(prices=["10.00"])
     eur = ProductFactory(prices=["10.00"], merchant=MerchantFactory(settlement_currency="EUR", country="DE"))
     assert selectors.exchange_rates()["USD"] == Decimal("7.12")
 
-    services.exchange_rate_set(currency="USD", rate="7.30", changed_by=staff, source="staff console")
+    with django_capture_on_commit_callbacks(execute=True):  # the test's transaction never commits
+        services.exchange_rate_set(currency="USD", rate="7.30", changed_by=staff, source="staff console")
 
     usd.refresh_from_db()
     eur.refresh_from_db()
