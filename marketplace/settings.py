@@ -107,9 +107,16 @@ else:
         }
     }
 
+# Rendered parts of the page frame (category menu, footer), per process: keyed by language and the
+# catalogue version, so they need no invalidation, and a shared-cache round trip would cost more than
+# rendering them.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
+# Sessions are read from the cache, written through to the database (none is lost when it restarts).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Cache keys are scoped to the database, so switching DATABASE_URL, or flushing and reseeding, never
 # serves another catalogue's cached entries.
-CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(
+CACHES["default"]["KEY_PREFIX"] = CACHES["fragments"]["KEY_PREFIX"] = hashlib.sha256(
     f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode()
 ).hexdigest()[:12]
 
