@@ -297,9 +297,18 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
         ),
     ]
     if "ours-1k" in sites:
+        small_shopper = sites["ours-1k"].info.get("cookies", {}).get("shopper", "")
+        shopper = cookies.get("shopper", "")
+        # Signed in, so each request runs the search (no page cache): how its cost grows.
         endpoints += [
             Endpoint("search @1k", "ours-1k", f"/search/?q={SEARCH}"),
             Endpoint("filtered listing @1k", "ours-1k", f"/products/?{FILTERED}"),
+            Endpoint("search (signed in)", "ours", f"/search/?q={SEARCH}", cookie=shopper),
+            Endpoint("search @1k (signed in)", "ours-1k", f"/search/?q={SEARCH}", cookie=small_shopper),
+            Endpoint("filtered listing (signed in)", "ours", f"/products/?{FILTERED}", cookie=shopper),
+            Endpoint(
+                "filtered listing @1k (signed in)", "ours-1k", f"/products/?{FILTERED}", cookie=small_shopper
+            ),
         ]
     if "before" in sites:
         endpoints += [
@@ -328,6 +337,8 @@ COMPARISONS = [
 SCALING = [
     ("search", "search", "search @1k"),
     ("filtered listing", "filtered listing", "filtered listing @1k"),
+    ("search, signed in", "search (signed in)", "search @1k (signed in)"),
+    ("filtered listing, signed in", "filtered listing (signed in)", "filtered listing @1k (signed in)"),
 ]
 
 

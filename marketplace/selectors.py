@@ -407,6 +407,50 @@ def brand_facets(queryset: QuerySet[Product], limit: int = 20) -> list[dict]:
     ]
 
 
+@dataclass
+class ListingSummary:
+    total: int
+    brand_facets: list[dict]
+    country_facets: list[dict]
+
+
+def listing_summary(queryset: QuerySet[Product], limit: int = 20) -> ListingSummary:
+    """The total, brand facets and country facets of a listing filtered by neither brand nor country,
+    from one scan (counts per brand and country pair, summed here) instead of three: at 100,000
+    products a search matching thousands pays for each scan. Cached like the counts."""
+
+    def compute():
+        pairs = list(
+            queryset.order_by().values("brand__slug", "origin_country").annotate(product_count=Count("id"))
+        )
+        by_brand: dict[str, int] = {}
+        by_country: dict[str, int] = {}
+        for row in pairs:
+            by_brand[row["brand__slug"]] = by_brand.get(row["brand__slug"], 0) + row["product_count"]
+            by_country[row["origin_country"]] = (
+                by_country.get(row["origin_country"], 0) + row["product_count"]
+            )
+
+        def top(counts, field):
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
+            return [{field: value, "product_count": count} for value, count in ranked]
+
+        brand_rows = top(by_brand, "brand__slug")
+        brands = {b.slug: b for b in Brand.objects.filter(slug__in=[r["brand__slug"] for r in brand_rows])}
+        return sum(by_brand.values()), brand_rows, top(by_country, "origin_country"), brands
+
+    total, brand_rows, country_rows, brands = _cached(f"summary-{limit}", queryset, compute)
+    return ListingSummary(
+        total=total,
+        brand_facets=[
+            dict(row, name=brands[row["brand__slug"]].display_name)
+            for row in brand_rows
+            if row["brand__slug"] in brands
+        ],
+        country_facets=country_rows,
+    )
+
+
 def facet_counts(queryset: QuerySet[Product], field: str, limit: int = 20) -> list[dict]:
     """Value counts of one field over a filtered listing (brands, countries...), cached."""
     return _cached(f"facet-{field}-{limit}", queryset, lambda: _facet_counts(queryset, field, limit))

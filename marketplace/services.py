@@ -216,7 +216,14 @@ PRODUCT_UPDATABLE_FIELDS = frozenset(
     }
 )
 VARIANT_FIELDS = (
-    "name_zh", "name_en", "price", "stock", "weight_grams", "is_active", "attributes", "position"
+    "name_zh",
+    "name_en",
+    "price",
+    "stock",
+    "weight_grams",
+    "is_active",
+    "attributes",
+    "position",
 )
 PRODUCT_IMAGE_MAX_BYTES = getattr(settings, "PRODUCT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 PRODUCT_IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png"}

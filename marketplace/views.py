@@ -64,6 +64,16 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
     product_filter = ProductFilter(data, queryset=base, request=request)
     results = product_filter.qs
     paginator = selectors.CatalogPaginator(selectors.product_cards(results), _page_size(request))
+    if "brand" in data or "country" in data:
+        # A facet counts the listing filtered by every other filter: its own query.
+        brand_facets = selectors.brand_facets(_facet_source(data, base, request, "brand", results))
+        country_rows = selectors.facet_counts(
+            _facet_source(data, base, request, "country", results), "origin_country"
+        )
+    else:
+        summary = selectors.listing_summary(results)
+        paginator.count = summary.total  # the same filters: no count query of its own
+        brand_facets, country_rows = summary.brand_facets, summary.country_facets
     page = paginator.get_page(request.GET.get("page"))
     valid = product_filter.form.cleaned_data
     context = {
@@ -76,13 +86,8 @@ def render_product_listing(request, template, *, base=None, fixed=None, extra=No
         "products": page.object_list,
         "sort_choices": SORT_CHOICES,
         "current_sort": valid.get("sort") or ("relevance" if valid.get("q") else "sales"),
-        "brand_facets": selectors.brand_facets(_facet_source(data, base, request, "brand", results)),
-        "country_facets": [
-            dict(row, country=Country(row["origin_country"]))
-            for row in selectors.facet_counts(
-                _facet_source(data, base, request, "country", results), "origin_country"
-            )
-        ],
+        "brand_facets": brand_facets,
+        "country_facets": [dict(row, country=Country(row["origin_country"])) for row in country_rows],
         "selected_brands": [brand.slug for brand in valid.get("brand") or []],
         "selected_countries": valid.get("country") or [],
         "query_string": _query_without_page(request),

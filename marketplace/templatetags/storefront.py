@@ -96,4 +96,3 @@ def _template_version() -> str:
     """Changes when the card template changes, so a deploy never serves the old markup."""
     source = Path(get_template("partials/product_card.html").origin.name).read_bytes()
     return hashlib.sha256(source).hexdigest()[:8]
-

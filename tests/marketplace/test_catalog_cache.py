@@ -86,3 +86,28 @@ def test_a_product_taken_off_sale_answers_404_at_once(client, rates):
     product.tax_category.permitted = False
     product.tax_category.save()
     assert client.get(product.get_absolute_url()).status_code == 404
+
+
+def test_one_scan_gives_the_total_and_both_facets_of_a_listing(client, rates):
+    """Unfiltered by brand and country, the total and the two facets come from one grouped query, and
+    agree with what the separate counts say."""
+    from marketplace import selectors
+
+    kao, shiseido = BrandFactory(slug="kao", country="JP"), BrandFactory(slug="shiseido", country="JP")
+    for brand in (kao, kao, shiseido):
+        ProductFactory(brand=brand)
+    ProductFactory(brand=BrandFactory(slug="a2", country="AU"))
+    summary = selectors.listing_summary(selectors.products_visible())
+    assert summary.total == 4
+    assert [(r["brand__slug"], r["product_count"]) for r in summary.brand_facets] == [
+        ("kao", 2),
+        ("a2", 1),
+        ("shiseido", 1),
+    ]
+    assert [(r["origin_country"], r["product_count"]) for r in summary.country_facets] == [
+        ("JP", 3),
+        ("AU", 1),
+    ]
+    response = client.get("/products/")
+    assert response.context["page"].paginator.count == 4
+    assert facet_counts(response) == {"kao": 2, "shiseido": 1, "a2": 1}

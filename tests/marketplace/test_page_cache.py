@@ -227,6 +227,7 @@ def test_a_hit_varies_on_cookie_like_the_rendered_page(client, rates):
     miss = client.get("/api/v1/products/", **EN)
     hit = client.get("/api/v1/products/", **EN)
     assert not rendered(hit)
+
     def vary(response):
         return {name.strip() for name in response["Vary"].split(",")}
 
