@@ -12,14 +12,16 @@ in the same language, so it is rendered once and kept in the cache. What makes i
 - **Stock, read fresh.** Checkouts change stock all the time, and only the product page and the
   product API's detail show it: their key also holds that product's option ids and stock, read in
   the same query. A sale invalidates that one product's page, not the catalogue.
-- **The request**: absolute URL (query string included), language, the API's Accept header, and the
-  code's build (templates, translations and Python files of this checkout).
+- **The request**: absolute URL (query string included), language, the API's answer format (JSON or
+  the browsable page), and the code's build (a hash of the templates, translations and Python files).
 
-Never cached: any request with a session or messages cookie (a signed-in user, a cart, a flash
-message), an Authorization header, anything but GET, answers other than 200, and answers that set a
-cookie or change the session. The CSRF token is left as a placeholder in the stored page and put in
-per request, so no two visitors share a token. SQLite (the embedded demo) has no triggers: there the
-decorator is a no-op. The expiry (`PAGE_CACHE_SECONDS`, 0 turns the cache off) only frees memory.
+A missed page is rendered in one REPEATABLE READ snapshot with the key it is stored under, so what a
+page shows is exactly what its key names. Never cached: any request with a session or messages cookie
+(a signed-in user, a cart, a flash message), an Authorization header, a query parameter the catalogue
+does not read, anything but GET, answers other than 200, and answers that set a cookie or change the
+session. The CSRF token is a placeholder in the stored page, put in per request, so no two visitors
+share a token. SQLite (the embedded demo) has no triggers: there the decorator is a no-op. The expiry
+(`PAGE_CACHE_SECONDS`, 0 turns the cache off) only frees memory.
 """
 
 import contextlib
