@@ -234,22 +234,7 @@ def seed(target: int, seed_value: int = 5) -> dict:
             lines, events, attempts, operations = [], [], [], []
             holds, refunds = [], []
             for order, payment, (group, times) in zip(orders, payments, plans, strict=True):
-                for line in group.lines:
-                    lines.append(
-                        OrderLine(
-                            order=order,
-                            variant=line.variant,
-                            product_name=line.product.name,
-                            variant_name=line.variant.name,
-                            sku=line.variant.sku,
-                            quantity=line.quantity,
-                            unit_price=line.variant.price,
-                            unit_price_cny=line.unit_price_cny,
-                            tax_rate=line.tax_rate,
-                            goods_cny=line.goods,
-                            tax_cny=line.tax,
-                        )
-                    )
+                lines.extend(OrderLine.from_priced(order, line) for line in group.lines)
                 previous = Order.Status.PENDING_PAYMENT
                 events.append(
                     OrderEvent(

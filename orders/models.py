@@ -227,6 +227,24 @@ class OrderLine(models.Model):
     def __str__(self):
         return f"{self.quantity} x {self.sku}"
 
+    @classmethod
+    def from_priced(cls, order, line) -> "OrderLine":
+        """The order's copy of a priced cart line (`pricing.PricedLine`): names, SKU and prices as
+        they were when the order was placed."""
+        return cls(
+            order=order,
+            variant=line.variant,
+            product_name=line.product.name,
+            variant_name=line.variant.name,
+            sku=line.variant.sku,
+            quantity=line.quantity,
+            unit_price=line.variant.price,
+            unit_price_cny=line.unit_price_cny,
+            tax_rate=line.tax_rate,
+            goods_cny=line.goods,
+            tax_cny=line.tax,
+        )
+
 
 class OrderEvent(models.Model):
     """One row per thing that happened to an order: every status change, and notes such as a

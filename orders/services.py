@@ -336,22 +336,7 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
             tax_total=group.tax,
             total=group.total,
         )
-        OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                variant=line.variant,
-                product_name=line.product.name,
-                variant_name=line.variant.name,
-                sku=line.variant.sku,
-                quantity=line.quantity,
-                unit_price=line.variant.price,
-                unit_price_cny=line.unit_price_cny,
-                tax_rate=line.tax_rate,
-                goods_cny=line.goods,
-                tax_cny=line.tax,
-            )
-            for line in group.lines
-        )
+        OrderLine.objects.bulk_create(OrderLine.from_priced(order, line) for line in group.lines)
         OrderEvent.objects.create(
             order=order,
             kind=OrderEvent.Kind.PLACED,
