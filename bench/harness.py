@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import checkout as checkout_flow
 from bench import report
 from bench.loadgen import wrk
 
@@ -369,6 +368,8 @@ def prepare_buyers(env: dict, args, info: dict) -> dict:
 
 
 def measure_checkout(site: Site, env: dict, prepared: dict, seconds: float, bare_rps) -> dict:
+    from bench import checkout as checkout_flow  # needs requests (the bench extra), tests don't
+
     phases = checkout_flow.measure(site.url, prepared, seconds, log=log)
     usernames = [b["username"] for b in prepared["buyers"]]
     race = prepared["race"]

@@ -24,7 +24,7 @@ if command -v redis-server >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >
 fi
 
 make setup >/dev/null
-.venv/bin/python -c "import locust" 2>/dev/null || .venv/bin/pip install --quiet -e ".[dev,bench]"
+.venv/bin/python -c "import locust, requests" 2>/dev/null || .venv/bin/pip install --quiet -e ".[dev,bench]"
 
 # django-oscar in its own environment: it pins its own Django. Not needed with --no-oscar.
 case " $* " in
