@@ -51,9 +51,9 @@ def _session_cookie(user) -> str:
 
 
 def _make_buyers(tag: str, count: int, rng) -> list[dict]:
+    from bench.seed_orders import id_number
     from marketplace.models import User
     from orders import services
-    from orders.rules import id_number_check_code
 
     buyers = []
     for number in range(1, count + 1):
@@ -69,11 +69,7 @@ def _make_buyers(tag: str, count: int, rng) -> list[dict]:
             district="西湖区",
             street=f"文三路{number}号",
         )
-        first17 = f"330106{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-        first17 += f"{rng.randrange(1000):03d}"
-        services.identity_create(
-            user=user, real_name=f"测试{number}", id_number=first17 + id_number_check_code(first17)
-        )
+        services.identity_create(user=user, real_name=f"测试{number}", id_number=id_number(rng))
         buyers.append({"username": user.username, "cookie": _session_cookie(user)})
     return buyers
 

@@ -23,7 +23,6 @@ import sys
 import time
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -184,24 +183,14 @@ def seed(target: int, seed_value: int = 5) -> dict:
                 created_at=created,
                 paid_at=paid_at,
             )
-            currency = merchant.settlement_currency
-            order = Order(
-                number=number,
+            order = Order.from_priced_group(
+                group,
                 user=user,
-                merchant=merchant,
-                shipping_mode=mode,
+                address=address,
+                identity=identity,
+                rates=rates,
+                number=number,
                 status=status,
-                recipient=address.recipient,
-                phone=address.phone,
-                address=address.one_line,
-                buyer_name=identity.real_name,
-                buyer_id_number=identity.id_number,
-                currency=currency,
-                exchange_rate=rates.get(currency, Decimal("1")),
-                goods_total=group.goods,
-                shipping_fee=group.shipping,
-                tax_total=group.tax,
-                total=group.total,
                 created_at=created,
                 paid_at=paid_at,
             )

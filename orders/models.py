@@ -186,6 +186,30 @@ class Order(models.Model):
     def get_absolute_url(self):
         return reverse("orders:detail", args=[self.number])
 
+    @classmethod
+    def from_priced_group(cls, group, *, user, address, identity, rates, **fields) -> "Order":
+        """The order for one priced group (`pricing.PricedGroup`: a store and shipping mode): the
+        delivery address, the buyer's identity, the exchange rate and the amounts as of checkout.
+        `fields` sets the rest (number, payment, status...)."""
+        currency = group.merchant.settlement_currency
+        return cls(
+            user=user,
+            merchant=group.merchant,
+            shipping_mode=group.shipping_mode,
+            recipient=address.recipient,
+            phone=address.phone,
+            address=address.one_line,
+            buyer_name=identity.real_name,
+            buyer_id_number=identity.id_number,
+            currency=currency,
+            exchange_rate=rates.get(currency, 1),
+            goods_total=group.goods,
+            shipping_fee=group.shipping,
+            tax_total=group.tax,
+            total=group.total,
+            **fields,
+        )
+
     @property
     def buyer_id_masked(self) -> str:
         return mask_id_number(self.buyer_id_number)

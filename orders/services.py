@@ -317,32 +317,23 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
     stock_reserve({line.variant.pk: line.quantity for line in priced.lines})
     payment = payment_services.payment_create(user=user, amount=priced.total, checkout_key=key)
     for group in priced.groups:
-        currency = group.merchant.settlement_currency
-        order = Order.objects.create(
-            number=_order_number(),
+        order = Order.from_priced_group(
+            group,
             user=user,
-            merchant=group.merchant,
+            address=address,
+            identity=identity,
+            rates=rates,
+            number=_order_number(),
             payment=payment,
-            shipping_mode=group.shipping_mode,
-            recipient=address.recipient,
-            phone=address.phone,
-            address=address.one_line,
-            buyer_name=identity.real_name,
-            buyer_id_number=identity.id_number,
-            currency=currency,
-            exchange_rate=rates.get(currency, 1),
-            goods_total=group.goods,
-            shipping_fee=group.shipping,
-            tax_total=group.tax,
-            total=group.total,
         )
+        order.save()
         OrderLine.objects.bulk_create(OrderLine.from_priced(order, line) for line in group.lines)
         OrderEvent.objects.create(
             order=order,
             kind=OrderEvent.Kind.PLACED,
             to_status=order.status,
             actor=user,
-            note=f"{currency} 1 = CNY {order.exchange_rate}",
+            note=f"{order.currency} 1 = CNY {order.exchange_rate}",
         )
     CartItem.objects.filter(cart=cart).delete()
     return payment
