@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 
+from . import limits
 from .i18n import LocalizedFieldsMixin
 
 
@@ -112,9 +112,19 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
-    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.13"))
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.13"),
+        validators=limits.vat_rate_validators,
+    )
     consumption_tax_rate = models.DecimalField(
-        _("consumption tax rate"), max_digits=5, decimal_places=4, default=Decimal("0")
+        _("consumption tax rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=limits.consumption_tax_rate_validators,
     )
     permitted = models.BooleanField(
         _("on the positive list"), default=True, help_text=_("May be sold as a cross-border retail import.")
@@ -124,6 +134,22 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
         verbose_name = _("tax category")
         verbose_name_plural = _("tax categories")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0, vat_rate__lte=limits.VAT_RATE_MAX),
+                name="tax_category_vat_rate_fraction",
+                violation_error_message=_("A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    consumption_tax_rate__gte=0, consumption_tax_rate__lte=limits.CONSUMPTION_TAX_RATE_MAX
+                ),
+                name="tax_category_consumption_tax_rate_fraction",
+                violation_error_message=_(
+                    "A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%)."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name_en
@@ -146,7 +172,7 @@ class ExchangeRate(models.Model):
         _("CNY per unit"),
         max_digits=18,
         decimal_places=8,
-        validators=[MinValueValidator(Decimal("0.00000001"))],
+        validators=limits.rate_validators,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +180,15 @@ class ExchangeRate(models.Model):
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
         ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0, rate__lte=limits.RATE_MAX),
+                name="exchange_rate_rate_positive_bounded",
+                violation_error_message=_(
+                    "An exchange rate must be above zero and at most 1,000 CNY per unit."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"1 {self.currency} = {self.rate} CNY"
@@ -171,6 +206,13 @@ class ExchangeRateChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(new_rate__gt=0)
+                & (models.Q(old_rate__isnull=True) | models.Q(old_rate__gt=0)),
+                name="exchange_rate_change_rates_positive",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.currency}: {self.old_rate} -> {self.new_rate}"
@@ -222,6 +264,18 @@ class Product(LocalizedFieldsMixin, models.Model):
             models.Index(fields=["status", "origin_country"]),
             models.Index(fields=["status", "is_featured"]),
         ]
+        # The listing price is derived from variants (whose own constraints bound them); a listing price
+        # in CNY may round to 0.00 for a tiny price in a weak currency, which checkout then refuses.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gt=0, price__lte=limits.PRICE_MAX),
+                name="product_listing_price_positive_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_cny__isnull=True) | models.Q(price_cny__gte=0),
+                name="product_listing_price_cny_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return self.name_en or self.name_zh
@@ -248,9 +302,11 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
     name_zh = models.CharField(_("option (Chinese)"), max_length=120, blank=True)
     name_en = models.CharField(_("option (English)"), max_length=120, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    price = MoneyField(_("price"), max_digits=14, decimal_places=2)
-    stock = models.PositiveIntegerField(_("stock"), default=0)
-    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=500)
+    price = MoneyField(_("price"), max_digits=14, decimal_places=2, validators=limits.price_validators)
+    stock = models.PositiveIntegerField(_("stock"), default=0, validators=limits.stock_validators)
+    weight_grams = models.PositiveIntegerField(
+        _("weight (g)"), default=500, validators=limits.weight_validators
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -258,6 +314,25 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gt=0, price__lte=limits.PRICE_MAX),
+                name="variant_price_positive_bounded",
+                violation_error_message=_("The price must be more than zero and at most 10,000,000."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0, stock__lte=limits.STOCK_MAX),
+                name="variant_stock_bounded",
+                violation_error_message=_("Stock must be from 0 to 1,000,000 units."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_grams__gte=limits.WEIGHT_MIN_GRAMS, weight_grams__lte=limits.WEIGHT_MAX_GRAMS
+                ),
+                name="variant_weight_bounded",
+                violation_error_message=_("The weight must be from 1 gram to 100 kg."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.sku} {self.name_en or self.name_zh}"

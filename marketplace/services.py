@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from merchants.selectors import merchant_may_sell_brand
 
-from . import selectors
+from . import limits, selectors
 from .errors import (
     DomainError,
     InvalidExchangeRate,
@@ -166,8 +166,7 @@ def product_create(
     taken = repeated or ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True).first()
     if taken:
         raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": taken})
-    if any(int(spec.get("stock", 0)) < 0 for spec in variants):
-        raise InvalidVariant(_("the stock cannot be negative"))
+    variants = [_variant_numbers_checked(dict(spec), merchant) for spec in variants]
     product = Product.objects.create(
         merchant=merchant,
         brand=brand,
@@ -184,10 +183,9 @@ def product_create(
     )
     for position, spec in enumerate(variants):
         spec = dict(spec)
-        price = spec.pop("price")
         ProductVariant.objects.create(
             product=product,
-            price=getattr(price, "amount", price),
+            price=spec.pop("price"),
             price_currency=merchant.settlement_currency,
             position=spec.pop("position", position),
             **spec,
@@ -301,9 +299,50 @@ def _variant_price(price, merchant) -> Decimal:
         raise InvalidVariant(_("the price is not a number")) from exc
     if not amount.is_finite() or amount <= 0:
         raise InvalidVariant(_("the price must be more than zero"))
+    if amount > limits.PRICE_MAX:
+        raise InvalidVariant(_("the price may be at most %(max)s") % {"max": f"{limits.PRICE_MAX:,}"})
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidVariant(_("the price may have at most two decimal places"))
     return amount
+
+
+def _whole_number(value, message) -> int:
+    if isinstance(value, bool):
+        raise InvalidVariant(message)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise InvalidVariant(message) from exc
+    if not number.is_finite() or number != number.to_integral_value():
+        raise InvalidVariant(message)
+    return int(number)
+
+
+def _variant_numbers_checked(fields: dict, merchant) -> dict:
+    """`fields` with price, stock and weight checked against the bounds of `marketplace.limits` (the
+    database refuses anything outside them too). Whoever calls (form, API, import, staff) gets the same
+    clear refusal instead of a database error."""
+    if "price" in fields:
+        fields["price"] = _variant_price(fields["price"], merchant)
+    if fields.get("stock") is not None:
+        stock = _whole_number(fields["stock"], _("the stock must be a whole number"))
+        if stock < 0:
+            raise InvalidVariant(_("the stock cannot be negative"))
+        if stock > limits.STOCK_MAX:
+            raise InvalidVariant(
+                _("the stock may be at most %(max)s units") % {"max": f"{limits.STOCK_MAX:,}"}
+            )
+        fields["stock"] = stock
+    if fields.get("weight_grams") is not None:
+        weight = _whole_number(fields["weight_grams"], _("the weight must be a whole number of grams"))
+        if weight < limits.WEIGHT_MIN_GRAMS:
+            raise InvalidVariant(_("the weight must be more than zero grams"))
+        if weight > limits.WEIGHT_MAX_GRAMS:
+            raise InvalidVariant(
+                _("the weight may be at most %(max)s grams") % {"max": f"{limits.WEIGHT_MAX_GRAMS:,}"}
+            )
+        fields["weight_grams"] = weight
+    return fields
 
 
 @transaction.atomic
@@ -327,16 +366,7 @@ def variant_save(
         if taken.product_id == product.pk:
             raise InvalidVariant(_("another variant of this product already uses SKU %(sku)s") % {"sku": sku})
         raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": sku})
-    if "stock" in fields:
-        try:
-            stock = int(fields["stock"])
-        except (TypeError, ValueError) as exc:
-            raise InvalidVariant(_("the stock must be a whole number")) from exc
-        if stock < 0:
-            raise InvalidVariant(_("the stock cannot be negative"))
-        fields["stock"] = stock
-    if "weight_grams" in fields and fields["weight_grams"] is not None and int(fields["weight_grams"]) <= 0:
-        raise InvalidVariant(_("the weight must be more than zero grams"))
+    fields = _variant_numbers_checked(fields, product.merchant)
     if variant is None:
         if "price" not in fields:
             raise InvalidVariant(_("a price is required"))
@@ -348,8 +378,7 @@ def variant_save(
         variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
         variant.sku = sku
     if "price" in fields:
-        currency = product.merchant.settlement_currency
-        variant.price = Money(_variant_price(fields.pop("price"), product.merchant), currency)
+        variant.price = Money(fields.pop("price"), product.merchant.settlement_currency)
     for name, value in fields.items():
         if value is not None:
             setattr(variant, name, value)

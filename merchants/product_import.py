@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from djmoney.money import Money
 
+from marketplace import limits
 from marketplace import services as catalog
 from marketplace.errors import DomainError
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
@@ -305,6 +306,8 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
         price = Decimal(values.get("price", "").replace(",", ""))
         if not price.is_finite() or price <= 0:
             row.error("price", _("the price must be more than zero"))
+        elif price > limits.PRICE_MAX:
+            row.error("price", _("the price may be at most %(max)s") % {"max": f"{limits.PRICE_MAX:,}"})
         elif price != price.quantize(Decimal("0.01")):
             row.error("price", _("the price may have at most two decimal places"))
         clean["price"] = price
@@ -317,8 +320,12 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
             _("prices must be in your settlement currency, %(currency)s")
             % {"currency": look.merchant.settlement_currency},
         )
-    for name, default, minimum in (("stock", None, 0), ("weight_grams", 500, 1)):
-        text = values.get(name, "")
+    bounds = (
+        ("stock", None, 0, limits.STOCK_MAX),
+        ("weight_grams", 500, limits.WEIGHT_MIN_GRAMS, limits.WEIGHT_MAX_GRAMS),
+    )
+    for name, default, minimum, maximum in bounds:
+        text = values.get(name, "").replace(",", "")
         if not text and default is not None:
             clean[name] = default
             continue
@@ -329,6 +336,8 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
             continue
         if number < minimum:
             row.error(name, _("cannot be negative") if minimum == 0 else _("must be more than zero"))
+        elif number > maximum:
+            row.error(name, _("may be at most %(max)s") % {"max": f"{maximum:,}"})
         clean[name] = number
     publish = values.get("publish", "").lower()
     if publish in TRUE_WORDS:

@@ -5,6 +5,7 @@ from djmoney.money import Money
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace import limits
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory
 
 from .models import (
@@ -174,9 +175,20 @@ class SellerVariantSerializer(serializers.ModelSerializer):
     `price_currency` other than that is refused (400, `product_not_allowed`)."""
 
     id = serializers.IntegerField(required=False, help_text="Give it to change an existing variant.")
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, source="price.amount")
+    # Bounds of `marketplace.limits` (also database check constraints): 400 naming the field.
+    price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        source="price.amount",
+        min_value=limits.PRICE_MIN,
+        max_value=limits.PRICE_MAX,
+        help_text=f"Above zero, at most {limits.PRICE_MAX:,}, two decimals.",
+    )
     price_currency = serializers.CharField(source="price.currency.code", required=False, max_length=3)
-    stock = serializers.IntegerField()
+    stock = serializers.IntegerField(min_value=0, max_value=limits.STOCK_MAX)
+    weight_grams = serializers.IntegerField(
+        min_value=limits.WEIGHT_MIN_GRAMS, max_value=limits.WEIGHT_MAX_GRAMS, required=False
+    )
     sku = serializers.CharField(max_length=64)  # uniqueness is the service's rule (clear message)
 
     class Meta:

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from marketplace import limits
 from marketplace.models import Product
+
+from . import rules
 
 
 class Cart(models.Model):
@@ -39,7 +42,13 @@ class CartItem(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_unique_variant")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_unique_variant"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=rules.MAX_QUANTITY_PER_LINE),
+                name="cart_item_quantity_bounded",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.quantity} x {self.variant_id}"
@@ -179,6 +188,20 @@ class Order(models.Model):
             models.Index(fields=["merchant", "status", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
         ]
+        # An order carries goods, so its goods and total are above zero (docs/rules.md, "Amounts and
+        # their bounds").
+        constraints = [
+            models.CheckConstraint(condition=models.Q(goods_total__gt=0), name="order_goods_positive"),
+            models.CheckConstraint(
+                condition=models.Q(shipping_fee__gte=0), name="order_shipping_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(tax_total__gte=0), name="order_tax_not_negative"),
+            models.CheckConstraint(condition=models.Q(total__gt=0), name="order_total_positive"),
+            models.CheckConstraint(
+                condition=models.Q(exchange_rate__gt=0, exchange_rate__lte=limits.RATE_MAX),
+                name="order_exchange_rate_positive_bounded",
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -247,6 +270,24 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=rules.MAX_QUANTITY_PER_LINE),
+                name="order_line_quantity_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0, unit_price__lte=limits.PRICE_MAX),
+                name="order_line_unit_price_positive_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price_cny__gt=0), name="order_line_unit_price_cny_positive"
+            ),
+            models.CheckConstraint(condition=models.Q(goods_cny__gt=0), name="order_line_goods_positive"),
+            models.CheckConstraint(condition=models.Q(tax_cny__gte=0), name="order_line_tax_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0), name="order_line_tax_rate_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.quantity} x {self.sku}"

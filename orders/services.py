@@ -9,10 +9,12 @@ import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import limits
 from marketplace import selectors as catalog
 from marketplace.models import ProductVariant
 from marketplace.money import format_cny
@@ -23,6 +25,7 @@ from . import rules, selectors
 from .errors import (
     AnnualLimitExceeded,
     CartEmpty,
+    CheckoutTotalNotPositive,
     DuplicateIdentity,
     IllegalTransition,
     InsufficientStock,
@@ -31,6 +34,7 @@ from .errors import (
     NotFound,
     OrderLimitExceeded,
     OrderNotCancellable,
+    PriceNotPayable,
     ProductUnavailable,
 )
 from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent, OrderLine
@@ -248,8 +252,12 @@ def stock_reserve(quantities: dict[int, int]) -> None:
 
 
 def stock_release(order: Order) -> None:
+    """Return a cancelled order's units. Stock never exceeds `limits.STOCK_MAX` (a check constraint):
+    a merchant who set the ceiling meanwhile keeps the ceiling."""
     for line in sorted(order.lines.all(), key=lambda line: line.variant_id):
-        ProductVariant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+        ProductVariant.objects.filter(pk=line.variant_id).update(
+            stock=Least(F("stock") + line.quantity, Value(limits.STOCK_MAX))
+        )
 
 
 # ---------------------------------------------------------------------------------------- checkout
@@ -303,6 +311,11 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
     for line in priced.lines:
         if not line.available:
             raise ProductUnavailable(line.product.name)
+        if line.unit_price_cny <= 0 or line.goods <= 0:
+            raise PriceNotPayable(line.product.name)
+    # Money moved by a payment is positive (the database refuses anything else too; this says why).
+    if priced.total <= 0 or any(group.total <= 0 for group in priced.groups):
+        raise CheckoutTotalNotPositive(format_cny(priced.total))
     for group in priced.groups:
         if group.over_limit:
             raise OrderLimitExceeded(

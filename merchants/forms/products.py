@@ -1,12 +1,11 @@
 """Seller dashboard forms for products, variants, images and imports. They only validate input; the
 catalog services (`marketplace.services`) decide and write."""
 
-from decimal import Decimal
-
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import limits
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
 
 from ..selectors import brands_sellable
@@ -88,8 +87,18 @@ def _price_field(currency):
         label=_("price (%(currency)s)") % {"currency": currency},
         max_digits=14,
         decimal_places=2,
-        min_value=Decimal("0.01"),
+        validators=limits.price_validators,
     )
+
+
+# Stock and weight carry the bounds of `marketplace.limits` (the database's check constraints), so a
+# stock of 2**31 is a form error, not a database error.
+def _stock_field():
+    return forms.IntegerField(label=_("stock"), initial=0, validators=limits.stock_validators)
+
+
+def _weight_field():
+    return forms.IntegerField(label=_("weight (g)"), initial=500, validators=limits.weight_validators)
 
 
 class ProductCreateForm(ProductForm):
@@ -98,8 +107,8 @@ class ProductCreateForm(ProductForm):
     sku = forms.CharField(label=_("SKU"), max_length=64)
     option_zh = forms.CharField(label=_("option (Chinese)"), max_length=120, required=False)
     option_en = forms.CharField(label=_("option (English)"), max_length=120, required=False)
-    stock = forms.IntegerField(label=_("stock"), min_value=0, initial=0)
-    weight_grams = forms.IntegerField(label=_("weight (g)"), min_value=1, initial=500)
+    stock = _stock_field()
+    weight_grams = _weight_field()
 
     def __init__(self, *args, merchant, **kwargs):
         super().__init__(*args, merchant=merchant, **kwargs)
@@ -121,7 +130,8 @@ class ProductCreateForm(ProductForm):
 
 
 class VariantForm(forms.ModelForm):
-    stock = forms.IntegerField(label=_("stock"))
+    stock = _stock_field()
+    weight_grams = _weight_field()
 
     class Meta:
         model = ProductVariant
@@ -133,12 +143,6 @@ class VariantForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["price"].initial = self.instance.price.amount
         self.fields["is_active"].initial = True
-
-    def clean_stock(self):
-        stock = self.cleaned_data["stock"]
-        if stock is not None and stock < 0:
-            raise forms.ValidationError(_("Stock cannot be negative."))
-        return stock
 
     def variant_fields(self) -> dict:
         data = self.cleaned_data
