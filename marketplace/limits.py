@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from djmoney.models.validators import MaxMoneyValidator, MinMoneyValidator
 
 # A variant's price, in the merchant's settlement currency: above zero, at most two decimals, at most
 # ten million (far above anything one cross-border order may carry in any settlement currency, and
@@ -33,6 +34,11 @@ CONSUMPTION_TAX_RATE_MAX = Decimal("0.9")
 price_validators = [
     MinValueValidator(PRICE_MIN, message=_("The price must be more than zero.")),
     MaxValueValidator(PRICE_MAX, message=_("The price may be at most %(limit_value)s.")),
+]
+# The same bounds for a djmoney MoneyField (its value is a Money, which Django's validators cannot compare).
+money_price_validators = [
+    MinMoneyValidator(PRICE_MIN, message=_("The price must be more than zero.")),
+    MaxMoneyValidator(PRICE_MAX, message=_("The price may be at most %(limit_value)s.")),
 ]
 stock_validators = [
     MinValueValidator(0, message=_("Stock cannot be negative.")),

@@ -302,7 +302,7 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
     name_zh = models.CharField(_("option (Chinese)"), max_length=120, blank=True)
     name_en = models.CharField(_("option (English)"), max_length=120, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    price = MoneyField(_("price"), max_digits=14, decimal_places=2, validators=limits.price_validators)
+    price = MoneyField(_("price"), max_digits=14, decimal_places=2, validators=limits.money_price_validators)
     stock = models.PositiveIntegerField(_("stock"), default=0, validators=limits.stock_validators)
     weight_grams = models.PositiveIntegerField(
         _("weight (g)"), default=500, validators=limits.weight_validators

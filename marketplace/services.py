@@ -41,6 +41,12 @@ def exchange_rate_set(*, currency: str, rate, changed_by=None, source: str = "")
         raise InvalidExchangeRate() from exc
     if not rate.is_finite() or rate <= 0:
         raise InvalidExchangeRate()
+    if rate > limits.RATE_MAX:
+        raise InvalidExchangeRate(
+            _("An exchange rate may be at most %(max)s CNY per unit.") % {"max": f"{limits.RATE_MAX:,}"}
+        )
+    if rate != rate.quantize(limits.RATE_MIN):
+        raise InvalidExchangeRate(_("An exchange rate has at most eight decimal places."))
     current = ExchangeRate.objects.select_for_update().filter(currency=currency).first()
     old_rate = current.rate if current else None
     if current is None:
