@@ -138,7 +138,7 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(vat_rate__gte=0, vat_rate__lte=limits.VAT_RATE_MAX),
                 name="tax_category_vat_rate_fraction",
-                violation_error_message=_("A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%)."),
+                violation_error_message=_("A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%%)."),
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -146,7 +146,7 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
                 ),
                 name="tax_category_consumption_tax_rate_fraction",
                 violation_error_message=_(
-                    "A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%)."
+                    "A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%%)."
                 ),
             ),
         ]

@@ -75,10 +75,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='taxcategory',
-            constraint=models.CheckConstraint(condition=models.Q(('vat_rate__gte', 0), ('vat_rate__lte', Decimal('0.5'))), name='tax_category_vat_rate_fraction', violation_error_message='A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%).'),
+            constraint=models.CheckConstraint(condition=models.Q(('vat_rate__gte', 0), ('vat_rate__lte', Decimal('0.5'))), name='tax_category_vat_rate_fraction', violation_error_message='A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%%).'),
         ),
         migrations.AddConstraint(
             model_name='taxcategory',
-            constraint=models.CheckConstraint(condition=models.Q(('consumption_tax_rate__gte', 0), ('consumption_tax_rate__lte', Decimal('0.9'))), name='tax_category_consumption_tax_rate_fraction', violation_error_message='A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%).'),
+            constraint=models.CheckConstraint(condition=models.Q(('consumption_tax_rate__gte', 0), ('consumption_tax_rate__lte', Decimal('0.9'))), name='tax_category_consumption_tax_rate_fraction', violation_error_message='A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%%).'),
         ),
     ]
