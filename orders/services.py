@@ -65,6 +65,21 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
+ID_MAX = 2**63 - 1  # the largest id a BigAutoField column can hold
+
+
+def _variant_id(value, message) -> int:
+    """A variant id from a request, or `NotFound`: a number beyond the id column's range (2**63) or not a
+    number at all names no variant, and must not reach the database as a query it cannot run."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(message) from exc
+    if not 1 <= number <= ID_MAX:
+        raise NotFound(message)
+    return number
+
+
 def _buyable_variant(variant_id) -> ProductVariant:
     variant = (
         ProductVariant.objects.filter(pk=variant_id, is_active=True, product__in=catalog.products_visible())
@@ -102,6 +117,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity) -> CartItem | None:
         quantity = int(quantity)
     except (TypeError, ValueError) as exc:
         raise InvalidQuantity(rules.MAX_QUANTITY_PER_LINE) from exc
+    variant_id = _variant_id(variant_id, _("This item is not in your cart."))
     item = CartItem.objects.select_for_update().filter(cart=cart, variant_id=variant_id).first()
     if item is None:
         raise NotFound(_("This item is not in your cart."))
@@ -119,6 +135,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity) -> CartItem | None:
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, variant_id) -> None:
+    variant_id = _variant_id(variant_id, _("This item is not in your cart."))
     CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
 
 

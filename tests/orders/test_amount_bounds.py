@@ -103,11 +103,13 @@ def test_cart_api_refuses_quantities_out_of_bounds(rates, quantity):
 
 
 @pytest.mark.parametrize("number", [2**31, 2**63, 10**20])
-def test_ids_beyond_the_column_in_a_body_are_4xx_not_500(rates, number):
-    # Ids in a URL path (`cart/items/<int:variant_id>/`) are the path converters' business.
+def test_ids_beyond_the_column_are_4xx_not_500(rates, number):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(UserFactory())
+    api.post("/api/v1/cart/", {"variant": ProductFactory().variants.get().pk}, format="json")
     assert api.post("/api/v1/cart/", {"variant": number}, format="json").status_code in (400, 404)
+    assert api.patch(f"/api/v1/cart/items/{number}/", {"quantity": 1}, format="json").status_code == 404
+    assert api.delete(f"/api/v1/cart/items/{number}/").status_code in (200, 204, 404)
     response = api.post(
         "/api/v1/checkout/", {"address": number, "identity": number, "idempotency_key": "k"}, format="json"
     )
@@ -203,3 +205,35 @@ def test_a_paid_order_refund_returns_positive_money(rates):
     services.order_cancel(user=user, number=order.number, idempotency_key="refund-1")
     assert all(op.amount > 0 for op in SandboxOperation.objects.all())
     assert not LedgerEntry.objects.filter(amount=0).exists()
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"variant": str(2**63), "quantity": "1"},
+        {"variant": str(10**20), "quantity": "1"},
+        {"variant": "abc", "quantity": "1"},
+        {"quantity": str(2**31)},
+        {"quantity": str(10**20)},
+        {"quantity": "-1"},
+        {"remove": str(2**63)},
+    ],
+    ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
+)
+def test_cart_page_answers_hostile_numbers_with_a_message(client, rates, posted):
+    variant = ProductFactory().variants.get()
+    user, _address, _identity = shopper_with_cart((variant, 2))
+    client.force_login(user)
+    response = client.post("/cart/update/", {"variant": str(variant.pk), **posted}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]]
+    assert CartItem.objects.get(cart__user=user).quantity == 2
+
+
+@pytest.mark.parametrize("quantity", [str(2**31), str(10**20), "0", "-1", "abc"])
+def test_add_to_cart_page_answers_hostile_quantities_with_a_message(client, rates, quantity):
+    variant = ProductFactory().variants.get()
+    response = client.post("/cart/add/", {"variant": variant.pk, "quantity": quantity}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]]
+    assert not CartItem.objects.exists()
