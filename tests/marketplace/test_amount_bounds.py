@@ -248,3 +248,39 @@ def test_model_validation_names_each_field_out_of_bounds(rates):
     with pytest.raises(ValidationError) as caught:
         variant.full_clean()
     assert {"price", "stock", "weight_grams"} <= set(caught.value.message_dict)
+
+
+# --- The staff console ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.mark.parametrize("rate", ["0", "-7", "1000.5", str(10**20), "abc"])
+def test_staff_console_refuses_an_exchange_rate_out_of_bounds(staff_client, rates, rate):
+    usd = ExchangeRate.objects.get(currency="USD")
+    response = staff_client.post(
+        f"/staff/marketplace/exchangerate/{usd.pk}/change/", {"currency": "USD", "rate": rate}
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors["rate"]
+    usd.refresh_from_db()
+    assert usd.rate == Decimal("7.12")
+
+
+@pytest.mark.parametrize(
+    "vat, ct, field",
+    [("0.6", "0", "vat_rate"), ("-0.1", "0", "vat_rate"), ("0.13", "1", "consumption_tax_rate")],
+)
+def test_staff_console_refuses_a_tax_rate_out_of_bounds(staff_client, db, vat, ct, field):
+    response = staff_client.post(
+        "/staff/marketplace/taxcategory/add/",
+        {"code": "odd", "name_zh": "奇", "name_en": "Odd", "vat_rate": vat, "consumption_tax_rate": ct},
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors[field]
+    assert not TaxCategory.objects.filter(code="odd").exists()
