@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from django.utils.functional import cached_property
 
 from merchants.models import Merchant
+from orders import rules as order_rules
 
 from . import page_cache
 from .models import Brand, Category, ExchangeRate, Product, ProductImage, ProductVariant
@@ -207,6 +208,7 @@ def product_variants_priced(product: Product) -> list[ProductVariant]:
     for variant in variants:
         variant.price_cny = to_cny(variant.price, rates)
         variant.tax_cny = tax_for(variant.price_cny, tax_rate)
+        variant.over_order_limit = order_rules.unit_over_order_limit(variant.price_cny)
     return variants
 
 
