@@ -93,6 +93,7 @@ def test_staff_add_a_group_in_the_console_and_search_follows_at_once(client, cat
 def test_the_console_refuses_a_group_of_one_term(client, db):
     admin = client.__class__()
     admin.force_login(StaffFactory(is_superuser=True))
+    admin.cookies["django_language"] = "en"
     response = admin.post("/staff/marketplace/searchsynonym/add/", {"terms": "sunscreen, "})
     assert response.status_code == 200 and "at least two terms" in response.content.decode()
     assert not SearchSynonym.objects.filter(terms="sunscreen").exists()

@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 NOTICE = "the most one cross-border order may carry"
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies["django_language"] = "en"
+
+
 @pytest.fixture
 def hkd(rates):
     """HKD at exactly 1 CNY, so prices in HKD are prices in CNY."""
