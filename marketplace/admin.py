@@ -13,6 +13,7 @@ from .models import (
     Product,
     ProductImage,
     ProductVariant,
+    SearchSynonym,
     TaxCategory,
     User,
 )
@@ -174,3 +175,12 @@ class ProductAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.products_refresh_listing_prices(product_ids=[form.instance.pk])
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Staff keep the groups of words shoppers use for the same thing; a change reaches search at once
+    (it starts a new catalogue version)."""
+
+    list_display = ("terms", "note", "updated_at")
+    search_fields = ("terms", "note")

@@ -362,3 +362,72 @@ class PageVersion(models.Model):
 
     def __str__(self):
         return f"slot {self.slot}: {self.changes}"
+
+
+SYNONYM_TERM_MAX_LENGTH = 50
+
+
+def synonym_terms_split(text: str) -> list[str]:
+    """The terms of a synonym group as staff type them: separated by commas (Latin or Chinese) or new
+    lines, trimmed, inner spaces collapsed, duplicates (in any case) dropped, in the order typed."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for raw in text.replace("，", ",").replace("、", ",").replace("\n", ",").split(","):
+        term = " ".join(raw.split())
+        if term and term.casefold() not in seen:
+            seen.add(term.casefold())
+            terms.append(term)
+    return terms
+
+
+class SearchSynonym(models.Model):
+    """One group of words a shopper may type for the same thing, in either language ("sunscreen,
+    sunblock, SPF, 防晒, 防晒霜"): a search for any of them finds products named with any other. Staff
+    keep the groups in the console; a data migration seeds the common ones."""
+
+    terms = models.TextField(
+        _("terms"),
+        help_text=_(
+            "Words or phrases that mean the same to a shopper, separated by commas, in English and Chinese, "
+            "for example: sunscreen, sunblock, SPF, 防晒, 防晒霜. A search for any of them finds products "
+            "whose name contains any of them."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(terms=""), name="searchsynonym_terms_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.terms
+
+    def save(self, *args, **kwargs):
+        self.terms = ", ".join(synonym_terms_split(self.terms or ""))
+        super().save(*args, **kwargs)
+
+    @property
+    def term_list(self) -> list[str]:
+        return synonym_terms_split(self.terms)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        terms = synonym_terms_split(self.terms or "")
+        if len(terms) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two terms that mean the same, separated by commas.")}
+            )
+        too_long = [term for term in terms if len(term) > SYNONYM_TERM_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {
+                    "terms": _("A term may have at most %(max)s characters: %(terms)s")
+                    % {"max": SYNONYM_TERM_MAX_LENGTH, "terms": ", ".join(too_long)}
+                }
+            )

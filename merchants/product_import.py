@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,47 +83,87 @@ SHIPPING_WORDS = {
     "保税": Product.ShippingMode.BONDED,
 }
 
-TEMPLATE_ROWS = [
-    {
-        "product_key": "serum-30",
-        "name_zh": "玻尿酸保湿精华",
-        "name_en": "Hyaluronic moisture serum",
-        "description_zh": "日本原装进口。",
-        "description_en": "Made in Japan.",
-        "brand": "your-brand-slug",
-        "category": "skincare",
-        "tax_category": "general",
-        "origin_country": "JP",
-        "shipping_mode": "direct_mail",
-        "sku": "SERUM-30ML",
-        "option_zh": "30毫升",
-        "option_en": "30 ml",
-        "price": "29.90",
-        "currency": "",
-        "stock": "120",
-        "weight_grams": "150",
-        "publish": "yes",
-    },
-    {
-        "product_key": "serum-30",
-        "sku": "SERUM-50ML",
-        "option_zh": "50毫升",
-        "option_en": "50 ml",
-        "price": "42.00",
-        "stock": "80",
-        "weight_grams": "220",
-    },
-]
+# The template's example product. Brand, category, tax category, country, SKUs and prices are filled in
+# from the database when the template is downloaded (`template_rows`), so its rows import unmodified.
+TEMPLATE_EXAMPLE = {
+    "product_key": "example-serum",
+    "name_zh": "玻尿酸保湿精华",
+    "name_en": "Hyaluronic moisture serum",
+    "description_zh": "原装进口。",
+    "description_en": "Genuine import.",
+    "shipping_mode": "direct_mail",
+    "option_zh": "30毫升",
+    "option_en": "30 ml",
+    "stock": "120",
+    "weight_grams": "150",
+    "publish": "no",
+}
+TEMPLATE_SECOND_OPTION = {"option_zh": "50毫升", "option_en": "50 ml", "stock": "80", "weight_grams": "220"}
+# Example prices, in CNY, converted to the store's currency at today's rate.
+TEMPLATE_PRICES_CNY = (Decimal("198"), Decimal("268"))
+TEMPLATE_PREFERRED_CATEGORY = "serums"
 
 
-def template_csv() -> str:
+def _example_price(amount_cny: Decimal, currency: str) -> str:
+    from babel.numbers import get_currency_precision
+
+    from marketplace.selectors import exchange_rates
+
+    rate = exchange_rates().get(currency) if currency != "CNY" else Decimal("1")
+    if not rate:
+        return "29.90"
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+    return str((amount_cny / rate).quantize(exponent))
+
+
+def template_rows(merchant) -> list[dict]:
+    """The template's two example rows (one product, two options), made of what really exists: one of
+    the store's sellable brands, a sub-category (serums first), a permitted tax category (general
+    goods first), the brand's country and SKUs no other store has. A store with no brand it may sell
+    yet gets a placeholder it must replace."""
+    brand = brands_sellable(merchant).first()
+    category = (
+        Category.objects.filter(children__isnull=True)
+        .order_by(
+            Case(When(slug=TEMPLATE_PREFERRED_CATEGORY, then=0), default=1),
+            F("parent_id").asc(nulls_last=True),
+            "position",
+            "pk",
+        )
+        .first()
+    )
+    tax_category = (
+        TaxCategory.objects.filter(permitted=True)
+        .order_by(Case(When(code="general", then=0), default=1), "pk")
+        .first()
+    )
+    currency = merchant.settlement_currency
+    first = {
+        **TEMPLATE_EXAMPLE,
+        "brand": brand.slug if brand else "your-brand-slug",
+        "category": category.slug if category else "a-sub-category-slug",
+        "tax_category": tax_category.code if tax_category else "general",
+        "origin_country": brand.country.code if brand and brand.country else "JP",
+        "sku": f"EXAMPLE-{merchant.pk}-30ML",
+        "price": _example_price(TEMPLATE_PRICES_CNY[0], currency),
+    }
+    second = {
+        "product_key": first["product_key"],
+        **TEMPLATE_SECOND_OPTION,
+        "sku": f"EXAMPLE-{merchant.pk}-50ML",
+        "price": _example_price(TEMPLATE_PRICES_CNY[1], currency),
+    }
+    return [first, second]
+
+
+def template_csv(merchant) -> str:
     """The template offered for download: the header and two rows of one product (UTF-8 with BOM, so
     spreadsheet programs read the Chinese correctly)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
     writer.writeheader()
-    for row in TEMPLATE_ROWS:
+    for row in template_rows(merchant):
         writer.writerow({name: row.get(name, "") for name in COLUMN_NAMES})
     return out.getvalue()
 

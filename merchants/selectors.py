@@ -108,6 +108,35 @@ def application_current(merchant) -> MerchantApplication | None:
     return merchant.applications.order_by("-pk").first()
 
 
+@dataclass(frozen=True)
+class SellerStanding:
+    """Where a store stands, as the seller dashboard shows it: `state` names the badge's style."""
+
+    state: str
+    label: str
+    approved: bool
+    application: MerchantApplication | None = None
+
+
+def seller_standing(merchant: Merchant) -> SellerStanding:
+    """An approved, suspended or blacklisted store shows its status; a store not yet approved shows
+    where its application really stands (a draft is not "pending review")."""
+    if merchant.status != Merchant.Status.PENDING:
+        return SellerStanding(
+            merchant.status, merchant.get_status_display(), merchant.status == Merchant.Status.APPROVED
+        )
+    application = application_current(merchant)
+    state = application.state if application else MerchantApplication.State.DRAFT
+    labels = {
+        MerchantApplication.State.DRAFT: _("Application not yet submitted"),
+        MerchantApplication.State.SUBMITTED: _("Application waiting for review"),
+        MerchantApplication.State.NEEDS_INFO: _("More information requested"),
+        MerchantApplication.State.REJECTED: _("Application rejected"),
+        MerchantApplication.State.APPROVED: Merchant.Status.APPROVED.label,
+    }
+    return SellerStanding(state, str(labels[state]), False, application)
+
+
 def review_queue() -> QuerySet[MerchantApplication]:
     """Applications waiting for a reviewer, oldest first (answers to requests count from when they
     were re-submitted)."""

@@ -229,6 +229,32 @@ def brand_authorization_add(
 
 
 @transaction.atomic
+def brand_authorization_request(
+    *, merchant: Merchant, actor: User, document=None, **fields
+) -> BrandAuthorization:
+    """Ask for a brand (`brand_authorization_add`) with its supporting document in one transaction:
+    a document the content check refuses writes nothing, neither the authorization nor a proposed
+    brand, so the merchant can simply try again with the right file."""
+    if document is not None:
+        document_sniff(document)  # before any write: the common refusal costs nothing to undo
+    authorization = brand_authorization_add(merchant=merchant, actor=actor, **fields)
+    if document is not None:
+        kind = (
+            QualificationDocument.Kind.TRADEMARK_CERTIFICATE
+            if authorization.kind == BrandAuthorization.Kind.OWNER
+            else QualificationDocument.Kind.AUTHORIZATION_LETTER
+        )
+        qualification_document_upload(
+            merchant=merchant,
+            actor=actor,
+            kind=kind,
+            uploaded_file=document,
+            brand_authorization=authorization,
+        )
+    return authorization
+
+
+@transaction.atomic
 def brand_authorization_remove(*, authorization: BrandAuthorization, actor: User) -> None:
     authorization = BrandAuthorization.objects.select_for_update().get(pk=authorization.pk)
     _require_member(actor, authorization.merchant)

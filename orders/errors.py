@@ -69,6 +69,17 @@ class OrderLimitExceeded(DomainError):
         super().__init__(merchant=merchant, goods=goods, limit=limit)
 
 
+class ItemOverOrderLimit(DomainError):
+    code = "item_over_order_limit"
+    message = _(
+        "“%(name)s” costs %(price)s, over the %(limit)s limit for one cross-border order, so it cannot be "
+        "bought here."
+    )
+
+    def __init__(self, name, price, limit):
+        super().__init__(name=name, price=price, limit=limit)
+
+
 class AnnualLimitExceeded(DomainError):
     code = "annual_limit_exceeded"
     message = _(

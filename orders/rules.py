@@ -27,6 +27,13 @@ SHIP_WITHIN_HOURS = {Product.ShippingMode.DIRECT_MAIL: 120, Product.ShippingMode
 MAX_QUANTITY_PER_LINE = 99
 
 
+def unit_over_order_limit(unit_price_cny: Decimal) -> bool:
+    """One unit alone is worth more than one order may carry: it can never be checked out (the customs
+    exception for a single indivisible item is not implemented). The product page, the cart, checkout
+    and adding to the cart all ask here."""
+    return unit_price_cny > ORDER_GOODS_LIMIT
+
+
 def shipping_fee(shipping_mode: str, goods: Decimal) -> Decimal:
     return Decimal("0.00") if goods >= FREE_SHIPPING_FROM else SHIPPING_FEES[shipping_mode]
 

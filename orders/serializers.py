@@ -23,6 +23,10 @@ class CartLineSerializer(serializers.Serializer):
     goods = serializers.DecimalField(**MONEY)
     tax = serializers.DecimalField(**MONEY)
     available = serializers.BooleanField(read_only=True)
+    over_order_limit = serializers.BooleanField(
+        read_only=True,
+        help_text="One unit is over the 5,000 CNY order limit: this line cannot be checked out.",
+    )
 
 
 class CartGroupSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from marketplace import limits
 from marketplace import selectors as catalog
 from marketplace.models import ProductVariant
-from marketplace.money import format_cny
+from marketplace.money import format_cny, to_cny
 from payments import services as payment_services
 from payments.models import Payment
 
@@ -30,6 +30,7 @@ from .errors import (
     IllegalTransition,
     InsufficientStock,
     InvalidQuantity,
+    ItemOverOrderLimit,
     MissingRealName,
     NotFound,
     OrderLimitExceeded,
@@ -96,6 +97,7 @@ def cart_add(*, cart: Cart, variant_id, quantity=1) -> CartItem:
     """Add a visible, active variant; adding one already in the cart adds to its quantity."""
     quantity = _check_quantity(quantity)
     variant = _buyable_variant(variant_id)
+    _check_unit_within_order_limit(variant)
     item = CartItem.objects.select_for_update().filter(cart=cart, variant=variant).first()
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)
@@ -108,6 +110,13 @@ def cart_add(*, cart: Cart, variant_id, quantity=1) -> CartItem:
         item = CartItem.objects.create(cart=cart, variant=variant, quantity=new_quantity)
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
     return item
+
+
+def _check_unit_within_order_limit(variant: ProductVariant) -> None:
+    """Refuse what could never be checked out: one unit alone over the per-order limit."""
+    unit = to_cny(variant.price, catalog.exchange_rates(use_cache=False))
+    if rules.unit_over_order_limit(unit):
+        raise ItemOverOrderLimit(variant.product.name, format_cny(unit), format_cny(rules.ORDER_GOODS_LIMIT))
 
 
 @transaction.atomic
@@ -330,6 +339,10 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
             raise ProductUnavailable(line.product.name)
         if line.unit_price_cny <= 0 or line.goods <= 0:
             raise PriceNotPayable(line.product.name)
+        if line.over_order_limit:
+            raise ItemOverOrderLimit(
+                line.product.name, format_cny(line.unit_price_cny), format_cny(rules.ORDER_GOODS_LIMIT)
+            )
     # Money moved by a payment is positive (the database refuses anything else too; this says why).
     if priced.total <= 0 or any(group.total <= 0 for group in priced.groups):
         raise CheckoutTotalNotPositive(format_cny(priced.total))

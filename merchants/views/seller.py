@@ -171,7 +171,7 @@ def application_step(request, step):
 def _brand_authorization_add(request, form) -> bool:
     data = form.cleaned_data
     try:
-        authorization = services.brand_authorization_add(
+        authorization = services.brand_authorization_request(
             merchant=request.merchant,
             actor=request.user,
             kind=data["kind"],
@@ -181,20 +181,8 @@ def _brand_authorization_add(request, form) -> bool:
             authorized_by=data["authorized_by"],
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
+            document=data["document"] or None,
         )
-        if data["document"]:
-            kind = (
-                QualificationDocument.Kind.TRADEMARK_CERTIFICATE
-                if authorization.kind == BrandAuthorization.Kind.OWNER
-                else QualificationDocument.Kind.AUTHORIZATION_LETTER
-            )
-            services.qualification_document_upload(
-                merchant=request.merchant,
-                actor=request.user,
-                kind=kind,
-                uploaded_file=data["document"],
-                brand_authorization=authorization,
-            )
     except DomainError as exc:
         form.add_error(None, str(exc))
         return False

@@ -16,12 +16,18 @@
   var tax = document.querySelector("[data-show-tax]");
   var original = document.querySelector("[data-show-original]");
   var stock = document.querySelector("[data-stock-label]");
+  var overLimitNotice = document.querySelector("[data-over-limit-notice]");
+  var addButton = document.querySelector("[data-add-button]");
   document.querySelectorAll("input[name=variant]").forEach(function (input) {
     input.addEventListener("change", function () {
       if (price) price.textContent = input.dataset.price;
       if (tax) tax.textContent = input.dataset.tax;
       if (original) original.textContent = input.dataset.original;
       if (stock) stock.textContent = Number(input.dataset.stock) > 0 ? stock.dataset.inStock : stock.dataset.soldOut;
+      // An option whose one unit is over the per-order limit cannot be added (the server refuses it too).
+      var overLimit = input.dataset.overLimit === "1";
+      if (overLimitNotice) overLimitNotice.hidden = !overLimit;
+      if (addButton) addButton.disabled = overLimit;
     });
   });
   // Filters start folded on a phone so the results come first.

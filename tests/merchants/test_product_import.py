@@ -223,12 +223,43 @@ def test_import_page_and_template(seller, merchant):
     assert lines[0] == HEADER and len(lines) == 3
 
 
-def test_the_template_itself_imports(seller, merchant, catalog, django_capture_on_commit_callbacks):
-    text = product_import.template_csv().replace("your-brand-slug", "sakura")
+def _downloaded_template(seller):
+    response = seller.get(reverse("seller:import_template"))
+    assert response.status_code == 200
+    return response.content.decode("utf-8")
+
+
+def test_the_unmodified_template_imports(seller, merchant, catalog, django_capture_on_commit_callbacks):
+    """The example rows name a brand the store may sell, a category and tax category that exist: the
+    template as downloaded imports without a single error (as a draft, not on sale)."""
+    text = _downloaded_template(seller)
+    example = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert example["brand"] == "sakura" and example["category"] == "skincare"
     file = SimpleUploadedFile("template.csv", text.encode("utf-8"))
     upload(seller, file, django_capture_on_commit_callbacks)
     imported = ProductImport.objects.get()
     assert imported.errors == [] and imported.created_count == 1
+    product = Product.objects.get(merchant=merchant)
+    assert product.status == Product.Status.DRAFT and product.variants.count() == 2
+
+
+def test_the_template_prefers_a_real_sub_category_and_prices_in_the_store_currency(
+    seller, merchant, brand, tax_category, rates, django_capture_on_commit_callbacks
+):
+    from tests.factories import CategoryFactory
+
+    beauty = CategoryFactory(slug="beauty-care")
+    CategoryFactory(slug="masks", parent=beauty)
+    CategoryFactory(slug="serums", parent=beauty)
+    merchant.settlement_currency = "JPY"
+    merchant.save()
+    rows = list(csv.DictReader(io.StringIO(_downloaded_template(seller).lstrip("\ufeff"))))
+    assert rows[0]["category"] == "serums"  # never the parent, which has sub-categories
+    assert rows[0]["price"] == "4195"  # ¥198 at 0.0472 CNY per yen, in whole yen
+    text = _downloaded_template(seller)
+    file = SimpleUploadedFile("template.csv", text.encode("utf-8"))
+    upload(seller, file, django_capture_on_commit_callbacks)
+    assert ProductImport.objects.get().errors == []
 
 
 def test_run_is_idempotent(seller, merchant, catalog, django_capture_on_commit_callbacks):
