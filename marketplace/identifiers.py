@@ -219,8 +219,7 @@ def repair_digits(value: str) -> str:
     a look-alike saved before this module existed collapses onto the real number. Input is refused
     instead (see the module's docstring)."""
     return "".join(
-        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
-        else ch
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch
         for ch in unicodedata.normalize("NFKC", value or "")
     )
 
