@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 
-from . import limits
+from . import identifiers, limits
 from .i18n import LocalizedFieldsMixin
 
 
@@ -82,9 +82,19 @@ class Brand(LocalizedFieldsMixin, models.Model):
         verbose_name_plural = _("brands")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "country"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=identifiers.country_check(identifiers.COUNTRY_DB_REGEX), name="brand_country_code"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # An unknown or over-long code is a clear InvalidIdentifier (400), never a database error.
+        self.country = identifiers.country_code(self.country)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("brand", args=[self.slug])
@@ -332,10 +342,18 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
                 name="variant_weight_bounded",
                 violation_error_message=_("The weight must be from 1 gram to 100 kg."),
             ),
+            # SKUs are unique in their canonical form (`identifiers.sku`, applied by `save()`).
+            models.CheckConstraint(
+                condition=models.Q(sku__regex=identifiers.SKU_DB_REGEX), name="variant_sku_canonical"
+            ),
         ]
 
     def __str__(self):
         return f"{self.sku} {self.name_en or self.name_zh}"
+
+    def save(self, *args, **kwargs):
+        self.sku = identifiers.sku(self.sku)
+        super().save(*args, **kwargs)
 
 
 class ProductImage(models.Model):

@@ -15,10 +15,11 @@ from PIL import Image, UnidentifiedImageError
 
 from merchants.selectors import merchant_may_sell_brand
 
-from . import limits, selectors
+from . import identifiers, limits, selectors
 from .errors import (
     DomainError,
     InvalidExchangeRate,
+    InvalidIdentifier,
     InvalidProductImage,
     InvalidVariant,
     ProductNotAllowed,
@@ -165,9 +166,9 @@ def product_create(
         publish=publish,
         variant_currencies=[getattr(v["price"], "currency", merchant.settlement_currency) for v in variants],
     )
-    skus = [str(spec.get("sku", "")).strip() for spec in variants]
-    if not all(skus):
+    if not all(str(spec.get("sku") or "").strip() for spec in variants):
         raise InvalidVariant(_("a SKU is required"))
+    skus = [canonical_sku(spec["sku"]) for spec in variants]
     repeated = next((sku for sku in skus if skus.count(sku) > 1), None)
     taken = repeated or ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True).first()
     if taken:
@@ -351,6 +352,15 @@ def _variant_numbers_checked(fields: dict, merchant) -> dict:
     return fields
 
 
+def canonical_sku(value) -> str:
+    """The SKU in its canonical form (`marketplace.identifiers.sku`), or `InvalidVariant` saying why:
+    uniqueness applies to this form, so "serum-30ml", "ＳＥＲＵＭ-30ML" and "SERUM-30ML" are one SKU."""
+    try:
+        return identifiers.sku(value)
+    except InvalidIdentifier as exc:
+        raise InvalidVariant(_("the SKU is not valid: %(reason)s") % {"reason": exc.reason}) from exc
+
+
 @transaction.atomic
 def variant_save(
     *, product: Product, actor_merchant, sku: str, variant: ProductVariant | None = None, **fields
@@ -364,9 +374,9 @@ def variant_save(
     product = _product_locked(product, actor_merchant)
     if variant is not None and variant.product_id != product.pk:
         raise ProductNotOwned()
-    sku = (sku or "").strip()
-    if not sku:
+    if not (sku or "").strip():
         raise InvalidVariant(_("a SKU is required"))
+    sku = canonical_sku(sku)
     taken = ProductVariant.objects.filter(sku=sku).exclude(pk=getattr(variant, "pk", None)).first()
     if taken is not None:
         if taken.product_id == product.pk:
@@ -494,7 +504,7 @@ def product_update_with_variants(
         spec = dict(spec)
         if variant_id is not None and variant_id not in own:
             raise InvalidVariant(_("this product has no variant %(id)s") % {"id": variant_id})
-        variant = own.get(variant_id) or by_sku.get(spec.get("sku"))
+        variant = own.get(variant_id) or by_sku.get(canonical_sku(spec["sku"]) if spec.get("sku") else None)
         sku = spec.pop("sku", None) or (variant.sku if variant else "")
         variant_save(product=product, actor_merchant=actor_merchant, variant=variant, sku=sku, **spec)
     return product

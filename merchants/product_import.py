@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from djmoney.money import Money
 
-from marketplace import limits
+from marketplace import identifiers, limits
 from marketplace import services as catalog
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, InvalidIdentifier
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
 
 from .errors import InvalidImportFile
@@ -334,14 +334,19 @@ class _Lookups:
 
 def _parse_row(row: _Row, look: _Lookups) -> None:
     values, clean = row.values, row.clean
-    clean["product_key"] = values.get("product_key", "") or values.get("sku", "")
     for name in ("name_zh", "name_en", "description_zh", "description_en", "option_zh", "option_en"):
         clean[name] = values.get(name, "")
-    clean["sku"] = values.get("sku", "")
-    if not clean["sku"]:
+    # The SKU's canonical form (`marketplace.identifiers.sku`) is what is matched, checked for
+    # repeats and stored: " serum-30ml" and "ＳＥＲＵＭ-30ML" update the variant SERUM-30ML.
+    clean["sku"] = ""
+    if not values.get("sku", "").strip():
         row.error("sku", _("a SKU is required"))
-    elif len(clean["sku"]) > 64:
-        row.error("sku", _("a SKU may have at most 64 characters"))
+    else:
+        try:
+            clean["sku"] = identifiers.sku(values["sku"])
+        except InvalidIdentifier as exc:
+            row.error("sku", str(exc))
+    clean["product_key"] = values.get("product_key", "") or clean["sku"]
     try:
         price = Decimal(values.get("price", "").replace(",", ""))
         if not price.is_finite() or price <= 0:

@@ -7,6 +7,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
+
 from .models import (
     BlacklistEntry,
     BrandAuthorization,
@@ -22,8 +25,13 @@ def merchants_open() -> QuerySet[Merchant]:
 
 
 def normalize_registration_number(number: str) -> str:
-    """Registration numbers compared without spaces, dashes or case ("12-345 ab" == "12345AB")."""
-    return "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+    """Registration numbers compared without spaces, dashes or case ("12-345 ab" == "12345AB"), in
+    ASCII (`marketplace.identifiers.registration_number_key`); "" for what is not a registration
+    number at all (a search for anything else)."""
+    try:
+        return identifiers.registration_number_key(number)
+    except InvalidIdentifier:
+        return ""
 
 
 def registration_blacklisted(number: str) -> BlacklistEntry | None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from marketplace import limits
+from marketplace import identifiers, limits
 from marketplace.models import Product
 
 from . import rules
@@ -74,6 +74,11 @@ class Address(models.Model):
     def __str__(self):
         return f"{self.recipient} {self.one_line}"
 
+    def save(self, *args, **kwargs):
+        # Last line of defence: no path stores a look-alike (`marketplace.identifiers`).
+        self.phone = identifiers.mainland_mobile(self.phone)
+        super().save(*args, **kwargs)
+
     @property
     def one_line(self) -> str:
         return f"{self.province} {self.city} {self.district} {self.street}"
@@ -96,11 +101,24 @@ class BuyerIdentity(models.Model):
         verbose_name_plural = _("buyer identities")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "id_number"], name="buyer_identity_unique_per_user")
+            # Unique by the canonical number (`save()` canonicalises; the check keeps it ASCII).
+            models.UniqueConstraint(fields=["user", "id_number"], name="buyer_identity_unique_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(id_number__regex=identifiers.RESIDENT_ID_DB_REGEX),
+                name="buyer_identity_id_number_canonical",
+            ),
         ]
 
     def __str__(self):
         return f"{self.real_name} {self.id_number_masked}"
+
+    def save(self, *args, **kwargs):
+        # The canonical number with its checksum and birth date checked, whatever path saves it:
+        # a look-alike can never become a second identity with a fresh annual quota.
+        from .rules import resident_id_validate
+
+        self.id_number = resident_id_validate(self.id_number)
+        super().save(*args, **kwargs)
 
     @property
     def id_number_masked(self) -> str:
@@ -201,10 +219,19 @@ class Order(models.Model):
                 condition=models.Q(exchange_rate__gt=0, exchange_rate__lte=limits.RATE_MAX),
                 name="order_exchange_rate_positive_bounded",
             ),
+            # The annual quota is counted by this column: only the canonical ASCII number.
+            models.CheckConstraint(
+                condition=models.Q(buyer_id_number__regex=identifiers.RESIDENT_ID_DB_REGEX),
+                name="order_buyer_id_number_canonical",
+            ),
         ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.buyer_id_number = identifiers.resident_id_number(self.buyer_id_number)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("orders:detail", args=[self.number])

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
 from marketplace.models import Product
 
 from .errors import InvalidIdentityNumber
@@ -52,10 +54,13 @@ def id_number_check_code(first17: str) -> str:
 
 
 def resident_id_validate(number: str, *, today: date | None = None) -> str:
-    """The ID number normalised (trimmed, upper-case X), or `InvalidIdentityNumber` saying why."""
-    number = (number or "").strip().replace(" ", "").upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidIdentityNumber(_("it must be 18 characters: 17 digits and a final digit or X"))
+    """The ID number in its canonical ASCII form (`marketplace.identifiers.resident_id_number`:
+    full-width digits accepted, spaces and invisible characters removed, upper-case X, digits of other
+    scripts refused), or `InvalidIdentityNumber` saying why."""
+    try:
+        number = identifiers.resident_id_number(number)
+    except InvalidIdentifier as exc:
+        raise InvalidIdentityNumber(exc.reason) from exc
     if number[0] == "0":
         raise InvalidIdentityNumber(_("the region code is not valid"))
     try:

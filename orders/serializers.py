@@ -2,8 +2,10 @@
 validate; services decide."""
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
 
 from . import rules
 from .errors import InvalidIdentityNumber
@@ -70,10 +72,10 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def validate_phone(self, value):
-        phone = value.replace(" ", "").replace("-", "")
-        if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-            raise serializers.ValidationError(_("Please enter an 11-digit mainland mobile number."))
-        return phone
+        try:
+            return identifiers.mainland_mobile(value)
+        except InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class IdentityInputSerializer(serializers.Serializer):

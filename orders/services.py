@@ -14,7 +14,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace import limits
+from marketplace import identifiers, limits
 from marketplace import selectors as catalog
 from marketplace.models import ProductVariant
 from marketplace.money import format_cny, to_cny
@@ -178,7 +178,7 @@ def address_create(*, user, recipient, phone, province, city, district, street) 
     return Address.objects.create(
         user=user,
         recipient=recipient.strip(),
-        phone=phone.strip(),
+        phone=identifiers.mainland_mobile(phone),
         province=province.strip(),
         city=city.strip(),
         district=district.strip(),
@@ -194,7 +194,10 @@ def address_delete(*, user, address_id) -> None:
 
 @transaction.atomic
 def identity_create(*, user, real_name: str, id_number: str) -> BuyerIdentity:
-    """Save a buyer identity after checking the ID number (checksum and birth date)."""
+    """Save a buyer identity after checking the ID number (checksum and birth date). The number is
+    kept in its canonical ASCII form, so a look-alike of a saved number (full-width digits, a digit
+    of another script, a lower-case x, spaces or invisible characters) is "already saved" rather
+    than a second identity with a fresh annual quota."""
     number = rules.resident_id_validate(id_number)
     real_name = real_name.strip()
     if not real_name:

@@ -5,7 +5,8 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from marketplace import limits
+from marketplace import identifiers, limits
+from marketplace.errors import InvalidIdentifier
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
 
 from ..selectors import brands_sellable
@@ -101,6 +102,14 @@ def _weight_field():
     return forms.IntegerField(label=_("weight (g)"), initial=500, validators=limits.weight_validators)
 
 
+def clean_sku(value) -> str:
+    """The SKU's canonical form (upper-case ASCII, no spaces): what uniqueness applies to."""
+    try:
+        return identifiers.sku(value)
+    except InvalidIdentifier as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
 class ProductCreateForm(ProductForm):
     """A new product with its first variant (more variants are added on the edit page)."""
 
@@ -117,10 +126,13 @@ class ProductCreateForm(ProductForm):
             [*PRODUCT_FIELDS, "sku", "price", "option_zh", "option_en", "stock", "weight_grams"]
         )
 
+    def clean_sku(self):
+        return clean_sku(self.cleaned_data["sku"])
+
     def first_variant(self) -> dict:
         data = self.cleaned_data
         return {
-            "sku": data["sku"].strip(),
+            "sku": data["sku"],
             "name_zh": data["option_zh"],
             "name_en": data["option_en"],
             "price": data["price"],
@@ -136,6 +148,9 @@ class VariantForm(forms.ModelForm):
     class Meta:
         model = ProductVariant
         fields = ["sku", "name_zh", "name_en", "stock", "weight_grams", "is_active"]
+
+    def clean_sku(self):
+        return clean_sku(self.cleaned_data["sku"])
 
     def __init__(self, *args, currency="", **kwargs):
         super().__init__(*args, **kwargs)

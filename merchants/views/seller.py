@@ -165,7 +165,10 @@ def application_step(request, step):
         context["documents"] = request.merchant.documents.select_related("brand_authorization__brand")
     else:
         context["problems"] = services.application_problems(app)
-    return render(request, "merchants/seller/application_step.html", context)
+    # A refused submission (an unknown country code, a look-alike registration number...) is a 400.
+    form = context.get("form")
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "merchants/seller/application_step.html", context, status=status)
 
 
 def _brand_authorization_add(request, form) -> bool:

@@ -48,7 +48,7 @@ def test_a_refused_document_on_the_page_writes_no_brand_and_the_brand_can_be_add
     client, _user, application = drafting
     url = reverse("seller:application_step", args=["brands"])
     response = client.post(url, _new_brand_form(SimpleUploadedFile("letter.pdf", NOT_A_DOCUMENT)))
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form answers 400 (issue 10)
     assert "only PDF, JPEG and PNG" in response.content.decode()
     assert not BrandAuthorization.objects.exists()
     assert not Brand.objects.filter(name="Hinoki Labs").exists()  # the proposed brand is not left behind
