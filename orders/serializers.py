@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from . import rules
 from .errors import InvalidIdentityNumber
-from .models import Address, Order, OrderEvent, OrderLine
+from .models import Address, Order, OrderEvent, OrderLine, mask_phone
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
@@ -59,7 +59,19 @@ class CartQuantitySerializer(serializers.Serializer):
     )
 
 
+class MaskedPhoneField(serializers.CharField):
+    """Written in full; read back masked (138****8000), as the pages show it."""
+
+    def to_representation(self, value):
+        return mask_phone(super().to_representation(value))
+
+
 class AddressSerializer(serializers.ModelSerializer):
+    phone = MaskedPhoneField(
+        max_length=20,
+        help_text=_("An 11-digit mainland mobile number; answers show it masked (138****8000)."),
+    )
+
     class Meta:
         model = Address
         fields = ["id", "recipient", "phone", "province", "city", "district", "street"]
