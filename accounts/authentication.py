@@ -41,6 +41,8 @@ class DevelopmentBasicAuthentication(BasicAuthentication):
     django-axes with Django's own request, so failures count toward the lock-out like any login."""
 
     def authenticate_credentials(self, userid, password, request=None):
+        if "\x00" in userid or "\x00" in password:  # no account has one; PostgreSQL cannot compare it
+            raise exceptions.AuthenticationFailed(_("Invalid username/password."))
         django_request = getattr(request, "_request", request)
         user = authenticate(request=django_request, username=userid, password=password)
         if user is None:
