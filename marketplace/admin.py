@@ -23,6 +23,7 @@ from .models import (
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "is_staff", "is_active", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
+    actions = ["lift_login_lockout"]
     fieldsets = BaseUserAdmin.fieldsets + (("Marketplace", {"fields": ("role",)}),)
     # Email is unique and required: ask for it when staff create an account.
     add_fieldsets = (
@@ -34,6 +35,17 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Lift the login lock-out of the selected accounts"))
+    def lift_login_lockout(self, request, queryset):
+        from accounts.services import login_lockout_lift
+
+        cleared = sum(
+            login_lockout_lift(username=user.username, actor=request.user) for user in queryset
+        )
+        self.message_user(
+            request, _("Lock-out lifted: %(count)d failed attempts cleared.") % {"count": cleared}
+        )
 
 
 @admin.register(Category)

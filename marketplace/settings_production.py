@@ -16,6 +16,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+if env.bool("API_BASIC_AUTH", default=False):
+    raise ImproperlyConfigured("API_BASIC_AUTH is for local development only: API clients use tokens.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Only behind a proxy that sets X-Forwarded-Proto itself; otherwise a client could claim HTTPS.

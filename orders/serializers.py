@@ -2,6 +2,7 @@
 validate; services decide."""
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from marketplace import identifiers
@@ -9,7 +10,7 @@ from marketplace.errors import InvalidIdentifier
 
 from . import rules
 from .errors import InvalidIdentityNumber
-from .models import Address, Order, OrderEvent, OrderLine
+from .models import Address, Order, OrderEvent, OrderLine, mask_phone
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
@@ -65,7 +66,19 @@ class CartQuantitySerializer(serializers.Serializer):
     )
 
 
+class MaskedPhoneField(serializers.CharField):
+    """Written in full; read back masked (138****8000), as the pages show it."""
+
+    def to_representation(self, value):
+        return mask_phone(super().to_representation(value))
+
+
 class AddressSerializer(serializers.ModelSerializer):
+    phone = MaskedPhoneField(
+        max_length=20,
+        help_text=_("An 11-digit mainland mobile number; answers show it masked (138****8000)."),
+    )
+
     class Meta:
         model = Address
         fields = ["id", "recipient", "phone", "province", "city", "district", "street"]
