@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from orders import rules as order_rules
+
 from . import selectors
 from .filters import SORT_CHOICES, ProductFilter
 from .forms import SignupForm
@@ -185,6 +187,8 @@ def product_detail(request, pk):
             "variants": variants,
             "selected": variants[0] if variants else None,
             "tax_rate_percent": (rate * 100).quantize(Decimal("0.1")),
+            "order_limit": order_rules.ORDER_GOODS_LIMIT,
+            "annual_limit": order_rules.ANNUAL_LIMIT,
         },
     )
 

@@ -9,16 +9,18 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..money import format_cny
+from ..money import MONEY_FORMAT_VERSION, format_money
 from ..selectors import product_cover
 
 register = template.Library()
 
 
 @register.filter
-def cny(amount):
-    """{{ product.price_cny|cny }} -> ¥1,299.00"""
-    return format_cny(amount)
+def money(amount, currency=None):
+    """The site's one money format (marketplace.money.format_money), in the page's language:
+    {{ product.price_cny|money }} -> ¥1,299.00 (a number is yuan), {{ variant.price|money }} -> JP¥3,580
+    (a Money carries its currency), {{ amount|money:"JPY" }} names the currency."""
+    return format_money(amount, currency)
 
 
 @register.simple_tag(takes_context=True)
@@ -75,6 +77,7 @@ def _card_key(product, language: str) -> str:
     brand = product.brand
     shown = (
         _template_version(),
+        MONEY_FORMAT_VERSION,
         language,
         product.pk,
         product.name_zh,
