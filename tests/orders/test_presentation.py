@@ -74,3 +74,33 @@ def test_a_merchants_yen_price_says_jp_yen_next_to_the_yuan_price(client, paid_o
     client.cookies.load({"django_language": "en"})
     html = client.get(order.get_absolute_url()).content.decode()
     assert "(JP¥3,580)" in html and "CN¥168.98" in html and "¥3,580" not in html.replace("JP¥3,580", "")
+
+
+def test_an_order_placed_in_chinese_reads_in_english_on_an_english_page(client, paid_order):
+    """Order lines kept the names in the checkout's language only; they keep both now."""
+    order, shopper, _seller = paid_order
+    line = order.lines.get()
+    product = line.variant.product
+    assert line.product_name_zh == product.name_zh and line.product_name_en == product.name_en
+    client.force_login(shopper)
+    client.cookies.load({"django_language": "en"})
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert product.name_en in html and product.name_zh not in html
+    api = client.get(f"/api/v1/orders/{order.number}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["lines"][0]["product_name"] == product.name_en
+    client.cookies.load({"django_language": "zh-hans"})
+    assert product.name_zh in client.get(order.get_absolute_url()).content.decode()
+
+
+def test_the_blacklist_names_the_store_in_the_pages_language(client, rates):
+    from merchants import services
+    from tests.factories import StaffFactory
+
+    merchant = MerchantFactory(name_zh="樱花店", name_en="Sakura Store")
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # blacklisted from a Chinese page
+        services.merchant_blacklist(merchant=merchant, actor=StaffFactory(), reason="fraud", note="x")
+    client.cookies.load({"django_language": "en"})
+    html = client.get("/blacklist/").content.decode()
+    assert "Sakura Store" in html and "樱花店" not in html
