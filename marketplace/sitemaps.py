@@ -7,6 +7,7 @@ Django splits a section into pages of 50,000 addresses, which the index lists.
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 from django_countries import countries
 
@@ -25,6 +26,10 @@ class ProductSitemap(Sitemap):
 
     def lastmod(self, product):
         return product.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate, not every product loaded (Django's default for a lastmod method).
+        return self.items().order_by().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class CategorySitemap(Sitemap):
