@@ -257,7 +257,8 @@ def product_import_start(*, merchant, actor, uploaded_file) -> ProductImport:
     )
     product_import.file.save(f"import.{file_format}", uploaded_file, save=False)
     product_import.save()
-    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk))
+    language = translation.get_language()
+    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk, language=language))
     return product_import
 
 

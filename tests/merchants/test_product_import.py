@@ -306,3 +306,23 @@ def test_import_errors_read_in_the_language_of_the_page_not_of_the_worker(
     assert "不能为负" in chinese and "cannot be negative" not in chinese
     report = seller.get(reverse("seller:import_errors", args=[imported.pk])).content.decode("utf-8-sig")
     assert "不能为负" in report and "USD" in report
+
+
+def test_a_whole_file_failure_reads_in_the_uploaders_language(seller, merchant, catalog, monkeypatch):
+    """The worker runs the import in the language of the page it was uploaded from."""
+    from django.utils import translation
+
+    from merchants.tasks import product_import_run as task
+
+    seller.post(reverse("seller:product_import"), {"file": csv_file(good_and_bad_rows())})  # not run yet
+    imported = ProductImport.objects.get(merchant=merchant)
+
+    def broken(merchant):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(product_import, "_Lookups", broken)
+    with translation.override("zh-hans"):  # the worker's own language
+        task.run(import_id=imported.pk, language="en")
+    imported.refresh_from_db()
+    assert imported.status == ProductImport.Status.FAILED
+    assert imported.failure == "An unexpected error stopped the import."
