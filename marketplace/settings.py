@@ -19,7 +19,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; absent on a fresh clone
 VAR_DIR = Path(env.str("MARKETPLACE_VAR_DIR", default=str(BASE_DIR / "var")))  # SQLite, media, queue, cache
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless a developer turns it on (DEBUG=1): with it off, the demo shows the shop's own 404, 403, 400
+# and 500 pages instead of Django's debug page listing every route and setting.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "knox",
     "axes",
@@ -153,6 +156,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files whether DEBUG is on or off. Outside production it also finds them in
+# the source folders (no collectstatic needed after editing a stylesheet); production serves only the
+# collected, hashed copies (settings_production).
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

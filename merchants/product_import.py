@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, When
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.money import Money
 
@@ -297,7 +298,8 @@ def product_import_start(*, merchant, actor, uploaded_file) -> ProductImport:
     )
     product_import.file.save(f"import.{file_format}", uploaded_file, save=False)
     product_import.save()
-    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk))
+    language = translation.get_language()
+    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk, language=language))
     return product_import
 
 
@@ -311,8 +313,13 @@ class _Row:
     errors: list = field(default_factory=list)  # (column, message)
     clean: dict = field(default_factory=dict)
 
-    def error(self, column, message):
-        self.errors.append((column, str(message)))
+    def error(self, column, message, **params):
+        """`message` is a lazy (or marked) English message and `params` its values: both are stored in
+        English and translated when shown (`import_error_text`), so the merchant reads them in the
+        language of the page, not in the language the import worker happened to run in."""
+        values = {key: _source(value) for key, value in params.items()}
+        messages = sorted(key for key, value in params.items() if isinstance(value, Promise))
+        self.errors.append((column, _source(message), values, messages))
 
 
 class _Lookups:
@@ -362,8 +369,8 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
     if currency and currency != look.merchant.settlement_currency:
         row.error(
             "currency",
-            _("prices must be in your settlement currency, %(currency)s")
-            % {"currency": look.merchant.settlement_currency},
+            _("prices must be in your settlement currency, %(currency)s"),
+            currency=look.merchant.settlement_currency,
         )
     bounds = (
         ("stock", None, 0, limits.STOCK_MAX),
@@ -398,28 +405,29 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
             if brand.lower() in look.brands_known:
                 row.error(
                     "brand",
-                    _("your store holds no approved authorization in force for %(brand)s") % {"brand": brand},
+                    _("your store holds no approved authorization in force for %(brand)s"),
+                    brand=brand,
                 )
             else:
-                row.error("brand", _("there is no brand %(brand)s") % {"brand": brand})
+                row.error("brand", _("there is no brand %(brand)s"), brand=brand)
     category = values.get("category", "")
     if category:
         clean["category"] = look.categories.get(category)
         if clean["category"] is None:
-            row.error("category", _("there is no category %(slug)s") % {"slug": category})
+            row.error("category", _("there is no category %(slug)s"), slug=category)
         elif clean["category"].pk in look.parents:
-            row.error("category", _("choose a sub-category of %(slug)s") % {"slug": category})
+            row.error("category", _("choose a sub-category of %(slug)s"), slug=category)
     code = values.get("tax_category", "")
     if code:
         clean["tax_category"] = look.tax_categories.get(code)
         if clean["tax_category"] is None:
-            row.error("tax_category", _("there is no tax category %(code)s") % {"code": code})
+            row.error("tax_category", _("there is no tax category %(code)s"), code=code)
         elif not clean["tax_category"].permitted:
             row.error("tax_category", _("these goods are not on the cross-border import positive list"))
     country = values.get("origin_country", "").upper()
     if country:
         if country not in dict(countries):
-            row.error("origin_country", _("%(code)s is not a two-letter country code") % {"code": country})
+            row.error("origin_country", _("%(code)s is not a two-letter country code"), code=country)
         clean["origin_country"] = country
     mode = values.get("shipping_mode", "")
     if mode:
@@ -458,7 +466,7 @@ def _import_group(merchant, rows: list[_Row]) -> str:
     for row in rows:
         variant = existing.get(row.clean["sku"])
         if variant is not None and variant.product.merchant_id != merchant.pk:
-            row.error("sku", _("SKU %(sku)s is already used by another store") % {"sku": row.clean["sku"]})
+            row.error("sku", _("SKU %(sku)s is already used by another store"), sku=row.clean["sku"])
     if any(row.errors for row in rows):
         return ""
     products = {v.product_id: v.product for v in existing.values()}
@@ -511,7 +519,7 @@ def _import_group(merchant, rows: list[_Row]) -> str:
             if publish and product.status != Product.Status.PUBLISHED:
                 catalog.product_publish(product=product, actor_merchant=merchant)
     except DomainError as exc:
-        current.error("", str(exc))
+        current.error("", exc.message, **exc.params)
         return ""
     return outcome
 
@@ -523,10 +531,19 @@ def _record_errors(product_import_id, rows: list[_Row], created: int, updated: i
         first = failing[0].number
         for row in rows:
             if not row.errors:
-                row.error(
-                    "", _("not imported: row %(row)s of the same product has an error") % {"row": first}
-                )
-    entries = [{"row": row.number, "column": col, "message": msg} for row in rows for col, msg in row.errors]
+                row.error("", _("not imported: row %(row)s of the same product has an error"), row=first)
+    entries = [
+        {
+            "row": row.number,
+            "column": col,
+            "message": _render(msg, params, [], translate=False),  # English, for readers of the raw data
+            "msgid": msg,
+            "params": params,
+            "translated_params": messages,
+        }
+        for row in rows
+        for col, msg, params, messages in row.errors
+    ]
     product_import = ProductImport.objects.select_for_update().get(pk=product_import_id)
     product_import.errors = product_import.errors + entries
     product_import.processed_rows = F("processed_rows") + len(rows)
@@ -561,9 +578,7 @@ def product_import_run(*, import_id: int) -> ProductImport | None:
             _parse_row(row, look)
             sku = row.clean["sku"]
             if sku and sku in seen_skus:
-                row.error(
-                    "sku", _("SKU %(sku)s is already on row %(row)s") % {"sku": sku, "row": seen_skus[sku]}
-                )
+                row.error("sku", _("SKU %(sku)s is already on row %(row)s"), sku=sku, row=seen_skus[sku])
             seen_skus.setdefault(sku, number)
             groups.setdefault(row.clean["product_key"].lower(), []).append(row)
         for rows in groups.values():
@@ -588,13 +603,35 @@ def _finish(import_id, status, failure=""):
     )
 
 
+def _source(text) -> str:
+    """The English source of a message or value: lazy messages are read with translation off."""
+    with translation.override(None):
+        return str(text)
+
+
+def _render(msgid: str, params: dict, messages: list, *, translate: bool = True) -> str:
+    """`messages` names the values that are themselves messages (a reason, a status): translated too."""
+    text = gettext(msgid) if translate else msgid
+    if translate:
+        params = {key: gettext(value) if key in messages else value for key, value in params.items()}
+    return text % params if params else text
+
+
+def import_error_text(entry: dict) -> str:
+    """A recorded import error in the active language. Entries recorded before messages were kept in
+    English (no "msgid") are shown as they were written."""
+    if "msgid" not in entry:
+        return entry["message"]
+    return _render(entry["msgid"], entry.get("params") or {}, entry.get("translated_params") or [])
+
+
 def product_import_errors_csv(product_import: ProductImport) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([_("row"), _("column"), _("message")])
     for entry in product_import.errors:
-        writer.writerow([entry["row"], entry["column"], entry["message"]])
+        writer.writerow([entry["row"], entry["column"], import_error_text(entry)])
     return out.getvalue()
 
 

@@ -253,7 +253,11 @@ def penalty_status(merchant, *, points=None) -> PenaltyStatus:
 
 
 def blacklist_public() -> QuerySet[BlacklistEntry]:
-    return BlacklistEntry.objects.filter(lifted_at__isnull=True).order_by("-created_at", "-pk")
+    return (
+        BlacklistEntry.objects.filter(lifted_at__isnull=True)
+        .select_related("merchant")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def merchant_credit(merchant) -> dict:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from marketplace import identifiers, limits
+from marketplace.i18n import localized_value
 from marketplace.models import Product
 
 from . import rules
@@ -285,8 +286,14 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="+")
+    # The names as they were at checkout, in both languages, so the order reads in the language of the
+    # page (`shown_product_name`); `product_name`/`variant_name` are the names in the checkout's language.
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=120, blank=True)
+    product_name_zh = models.CharField(max_length=200, blank=True)
+    product_name_en = models.CharField(max_length=200, blank=True)
+    variant_name_zh = models.CharField(max_length=120, blank=True)
+    variant_name_en = models.CharField(max_length=120, blank=True)
     sku = models.CharField(max_length=64)
     quantity = models.PositiveIntegerField()
     unit_price = MoneyField(max_digits=14, decimal_places=2)  # in the merchant's currency
@@ -319,6 +326,15 @@ class OrderLine(models.Model):
     def __str__(self):
         return f"{self.quantity} x {self.sku}"
 
+    @property
+    def shown_product_name(self) -> str:
+        """The product's name in the page's language, else in the other one (docs/rules.md)."""
+        return localized_value(self, "product_name") or self.product_name
+
+    @property
+    def shown_variant_name(self) -> str:
+        return localized_value(self, "variant_name") or self.variant_name
+
     @classmethod
     def from_priced(cls, order, line) -> "OrderLine":
         """The order's copy of a priced cart line (`pricing.PricedLine`): names, SKU and prices as
@@ -328,6 +344,10 @@ class OrderLine(models.Model):
             variant=line.variant,
             product_name=line.product.name,
             variant_name=line.variant.name,
+            product_name_zh=line.product.name_zh,
+            product_name_en=line.product.name_en,
+            variant_name_zh=line.variant.name_zh,
+            variant_name_en=line.variant.name_en,
             sku=line.variant.sku,
             quantity=line.quantity,
             unit_price=line.variant.price,

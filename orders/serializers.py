@@ -128,6 +128,9 @@ class OrderLineSerializer(serializers.ModelSerializer):
     tax = serializers.DecimalField(source="tax_cny.amount", **MONEY)
     unit_price = serializers.DecimalField(source="unit_price.amount", **MONEY)
     currency = serializers.CharField(source="unit_price.currency.code", read_only=True)
+    # In the request's language (Accept-Language), falling back to the other one.
+    product_name = serializers.CharField(source="shown_product_name", read_only=True)
+    variant_name = serializers.CharField(source="shown_variant_name", read_only=True)
 
     class Meta:
         model = OrderLine

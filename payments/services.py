@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.money import format_money
+
 from .errors import (
     IdempotencyKeyReused,
     LedgerUnbalanced,
@@ -240,7 +242,7 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
             order_services.order_refunded(
                 order=order,
                 actor=actor,
-                note=_("%(amount)s refunded to the card.") % {"amount": refund.amount},
+                note=_("%(amount)s refunded to the card.") % {"amount": format_money(refund.amount)},
             )
         else:
             refund.status = Refund.Status.FAILED

@@ -258,7 +258,11 @@ def _own_import(request, pk):
 @approved_merchant_required
 def import_detail(request, pk):
     product_import = _own_import(request, pk)
-    return render(request, "merchants/seller/import_detail.html", {"import": product_import})
+    # Each recorded error in the language of this page (they are stored in English).
+    errors = [{**entry, "text": imports.import_error_text(entry)} for entry in product_import.errors]
+    return render(
+        request, "merchants/seller/import_detail.html", {"import": product_import, "errors": errors}
+    )
 
 
 @approved_merchant_required

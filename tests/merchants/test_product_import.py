@@ -311,3 +311,49 @@ def test_the_upload_is_kept_in_private_storage(
     assert imported.file.storage is private_storage
     assert imported.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not str(imported.file.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_import_errors_read_in_the_language_of_the_page_not_of_the_worker(
+    seller, merchant, catalog, django_capture_on_commit_callbacks
+):
+    """The import runs in a Celery worker whose language is the site default (Chinese); its messages
+    were stored translated, so an English page showed Chinese errors. They are stored in English with
+    their values and translated when shown."""
+    from django.utils import translation
+
+    seller.post(reverse("seller:product_import"), {"file": csv_file(good_and_bad_rows())})  # not run yet
+    imported = ProductImport.objects.get(merchant=merchant)
+    with translation.override("zh-hans"):  # the worker's language
+        product_import.product_import_run(import_id=imported.pk)
+    imported.refresh_from_db()
+    assert errors_by_row(imported)[4] == [("stock", "cannot be negative")]  # stored in English
+
+    url = reverse("seller:import_detail", args=[imported.pk])
+    english = seller.get(url).content.decode()
+    assert "cannot be negative" in english and "不能为负" not in english
+    assert "prices must be in your settlement currency, USD" in english
+    seller.cookies["django_language"] = "zh-hans"
+    chinese = seller.get(url).content.decode()
+    assert "不能为负" in chinese and "cannot be negative" not in chinese
+    report = seller.get(reverse("seller:import_errors", args=[imported.pk])).content.decode("utf-8-sig")
+    assert "不能为负" in report and "USD" in report
+
+
+def test_a_whole_file_failure_reads_in_the_uploaders_language(seller, merchant, catalog, monkeypatch):
+    """The worker runs the import in the language of the page it was uploaded from."""
+    from django.utils import translation
+
+    from merchants.tasks import product_import_run as task
+
+    seller.post(reverse("seller:product_import"), {"file": csv_file(good_and_bad_rows())})  # not run yet
+    imported = ProductImport.objects.get(merchant=merchant)
+
+    def broken(merchant):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(product_import, "_Lookups", broken)
+    with translation.override("zh-hans"):  # the worker's own language
+        task.run(import_id=imported.pk, language="en")
+    imported.refresh_from_db()
+    assert imported.status == ProductImport.Status.FAILED
+    assert imported.failure == "An unexpected error stopped the import."

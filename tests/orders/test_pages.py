@@ -150,8 +150,8 @@ def test_cancel_a_paid_order_from_its_page_twice_refunds_once(client, rates):
     client.force_login(user)
     html = client.get(order.get_absolute_url()).content.decode()
     key = key_in(html)
-    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key})
-    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key})
+    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key, "confirm": "yes"})
+    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key, "confirm": "yes"})
     assert SandboxOperation.objects.filter(kind="refund", outcome="succeeded").count() == 1
     order.refresh_from_db()
     assert order.status == "refunded"
