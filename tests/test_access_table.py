@@ -388,14 +388,16 @@ def _build_world(private_root: Path) -> dict:
     brand = BrandFactory(slug="access-brand", country="JP")
     category = CategoryFactory(slug="access-category")
     tax = TaxCategoryFactory()
-    product = ProductFactory(merchant=store, brand=brand, category=category, tax_category=tax)
+    product = ProductFactory(
+        merchant=store, brand=brand, category=category, tax_category=tax, name_zh="访问表商品", name_en="Access item"
+    )
     draft = ProductFactory(merchant=store, brand=brand, category=category, tax_category=tax, publish=False)
     image = ProductImage.objects.create(product=product, image="products/access-0.jpg", position=0)
     variant = product.variants.first()
-    # A brand request still waiting: the only kind its merchant may withdraw.
+    # A request for a new brand, still waiting: the only kind its merchant may withdraw.
     authorization = BrandAuthorization.objects.create(
         merchant=store,
-        brand=BrandFactory(slug="access-requested"),
+        brand=BrandFactory(slug="access-requested", name="Access Requested Brand", status=Brand.Status.PENDING),
         kind=BrandAuthorization.Kind.AUTHORIZED,
         authorized_by="The brand owner",
         valid_from=timezone.localdate(),
@@ -406,7 +408,7 @@ def _build_world(private_root: Path) -> dict:
         merchant=store,
         actor=member.user,
         kind=QualificationDocument.Kind.REGISTRATION_CERTIFICATE,
-        uploaded_file=pdf(),
+        uploaded_file=pdf("access-store-licence.pdf"),
     )
     product_import = ProductImport.objects.create(
         merchant=store,
@@ -461,6 +463,16 @@ def _build_world(private_root: Path) -> dict:
         "payment": unpaid.reference,
         "address": address.pk,
         "identity": identity.pk,
+    }
+    # What only the owner's lists may show (see test_lists_show_only_ones_own).
+    ids |= {
+        "sku": variant.sku,
+        "product_name": product.name_zh,
+        "street": address.street,
+        "masked_id_number": identity.id_number_masked,
+        "document_name": document.original_name,
+        "requested_brand": authorization.brand.name,
+        "applicant_company": application.legal_name,
     }
     if "knox" in settings.INSTALLED_APPS:  # API tokens (issue10-auth)
         from knox.models import AuthToken
@@ -721,3 +733,44 @@ def test_api_routes_have_no_json_twins(world, client):
     for url in ("/api/v1/identities.json", f"/api/v1/orders/{ids['order']}/cancel.json", "/api/v1/.json"):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/v1/identities/", HTTP_ACCEPT="application/json").status_code == 200
+
+
+# --- Lists: a list page answers 200 to everyone who may have one, and must show only their own -------
+
+# url, what must not leak (a world name or a literal), the roles whose list shows it
+LISTS = [
+    ("/orders/",                              W.order,             {"shopper"}),
+    ("/api/v1/orders/",                       W.order,             {"shopper"}),
+    ("/seller/orders/?status=all",            W.order,             {"merchant"}),
+    ("/account/addresses/",                   W.street,            {"shopper"}),
+    ("/api/v1/addresses/",                    W.street,            {"shopper"}),
+    ("/account/identities/",                  W.masked_id_number,  {"shopper"}),
+    ("/api/v1/identities/",                   W.masked_id_number,  {"shopper"}),
+    ("/seller/products/",                     W.product_name,      {"merchant"}),
+    ("/api/v1/seller/products/",              W.product_name,      {"merchant"}),
+    ("/api/v1/seller/products/",              W.sku,               {"merchant"}),
+    ("/seller/documents/",                    W.document_name,     {"merchant"}),
+    ("/api/v1/seller/documents/",             W.document_name,     {"merchant"}),
+    # (The name of a brand another store asked for, still pending, is offered in every store's brand
+    # choice on /seller/documents/, so that two stores do not create the same brand twice.)
+    ("/api/v1/seller/brand-authorizations/",  W.requested_brand,   {"merchant"}),
+    ("/api/v1/review/applications/",          W.applicant_company, {"staff", "superuser"}),
+    ("/staff/review/",                        W.applicant_company, {"staff", "superuser"}),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_world_files")
+@pytest.mark.parametrize(
+    ("url", "marker", "seen_by", "role"),
+    [pytest.param(*entry, role, id=f"{entry[0]} {role}") for entry in LISTS for role in ROLES],
+)
+def test_lists_show_only_ones_own(url, marker, seen_by, role, world, client):
+    _sign_in(client, world, role)
+    text = str(world["ids"][marker]) if isinstance(marker, Ref) else marker
+    response = client.get(url)
+    body = response.content.decode()
+    if role in seen_by:
+        assert response.status_code == 200 and text in body, f"{url} as {role} should list {text!r}"
+    else:
+        assert text not in body, f"{url} as {role} ({response.status_code}) shows another's {marker}: {text!r}"
