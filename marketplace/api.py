@@ -65,7 +65,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return ProductDetailSerializer if self.action == "retrieve" else ProductListSerializer
 
 
-router = DefaultRouter()
+class Router(DefaultRouter):
+    """No `.json` twins of the routes (`/api/v1/orders.json`): the API speaks JSON and the schema
+    lists none of them, and views whose actions take no `format` argument answered them with a 500."""
+
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")

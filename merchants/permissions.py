@@ -7,11 +7,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
+
+from .models import Merchant
 
 
 def is_merchant_member(user) -> bool:
     return bool(user and user.is_authenticated and user.merchant is not None)
+
+
+def is_approved_merchant_member(user) -> bool:
+    """Staff of a store that has passed review. A store suspended or blacklisted since still sees its
+    products (the services refuse publishing); a store still applying has none to manage."""
+    return is_merchant_member(user) and user.merchant.status != Merchant.Status.PENDING
 
 
 def is_platform_staff(user) -> bool:
@@ -85,3 +94,12 @@ class IsPlatformStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_platform_staff(request.user)
+
+
+class IsApprovedStore(permissions.BasePermission):
+    """After `IsMerchantMember`: the user's store has passed review (see `is_approved_merchant_member`)."""
+
+    message = _("Your store has not been approved yet: you can manage products once the review is done.")
+
+    def has_permission(self, request, view):
+        return is_approved_merchant_member(request.user)

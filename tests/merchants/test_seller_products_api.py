@@ -78,14 +78,35 @@ def test_publish_and_unpublish(api, merchant, brand):
     assert response.status_code == 200 and response.json()["status"] == "hidden"
 
 
-def test_unapproved_merchant_cannot_publish(api, merchant, brand):
+def test_suspended_merchant_cannot_publish(api, merchant, brand):
     product = ProductFactory(merchant=merchant, brand=brand, publish=False)
-    merchant.status = merchant.Status.PENDING
+    merchant.status = merchant.Status.SUSPENDED
     merchant.save()
     response = api.post(f"{URL}{product.pk}/publish/")
     assert response.status_code == 400
     assert response.json()["code"] == "product_not_allowed"
     assert "not open" in response.json()["detail"]
+
+
+def test_a_store_still_applying_is_refused_with_nothing_written(api, merchant, brand, category, tax_category):
+    """An applicant's store has no settlement currency yet: a valid product used to be a 500."""
+    product = ProductFactory(merchant=merchant, brand=brand, publish=False)
+    merchant.status = merchant.Status.PENDING
+    merchant.settlement_currency = ""
+    merchant.save()
+    before = Product.objects.count()
+    for response in (
+        api.post(URL, payload(), format="json"),
+        api.get(URL),
+        api.get(f"{URL}{product.pk}/"),
+        api.patch(f"{URL}{product.pk}/", {"name_en": "Changed"}, format="json"),
+        api.post(f"{URL}{product.pk}/publish/"),
+    ):
+        assert response.status_code == 403
+        assert "not been approved" in response.json()["detail"]
+    assert Product.objects.count() == before
+    product.refresh_from_db()
+    assert product.status == Product.Status.DRAFT and product.name_en != "Changed"
 
 
 def test_brand_without_authorization_is_refused(api, category, tax_category, brand):
