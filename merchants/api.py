@@ -8,12 +8,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace import services as catalog
 from marketplace.models import Brand, Product, ProductVariant
+from marketplace.parsers import JSONParser
 
 from . import selectors, services
 from .models import BrandAuthorization, Merchant, MerchantApplication, QualificationDocument

@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.contrib.django_rest_framework import MoneyField
 from djmoney.money import Money
+from djmoney.settings import CURRENCY_CHOICES
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +18,8 @@ from .models import (
     ViolationKind,
 )
 from .services import APPLICATION_FIELDS
+
+CURRENCY_CODES = frozenset(code for code, _name in CURRENCY_CHOICES)
 
 
 class ReviewDecisionSerializer(serializers.ModelSerializer):
@@ -193,6 +197,12 @@ class SellerVariantSerializer(serializers.ModelSerializer):
             "is_active",
         ]
 
+    def validate_price_currency(self, value):
+        code = value.upper()
+        if code not in CURRENCY_CODES:
+            raise serializers.ValidationError(_("Not a currency code."))
+        return code
+
     def to_service(self, data, merchant) -> dict:
         """Validated data as keyword arguments for `variant_save` / `product_create`."""
         data = dict(data)
@@ -200,7 +210,8 @@ class SellerVariantSerializer(serializers.ModelSerializer):
         spec = {key: value for key, value in data.items() if key != "id"}
         if "amount" in price:
             currency = price.get("currency", {}).get("code") or merchant.settlement_currency
-            spec["price"] = Money(price["amount"], currency.upper())
+            # An applicant has no settlement currency yet: the service refuses it with a clear message.
+            spec["price"] = Money(price["amount"], currency) if currency else price["amount"]
         return spec
 
 
