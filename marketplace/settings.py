@@ -175,7 +175,7 @@ DEFAULT_CURRENCY = "CNY"
 SETTLEMENT_CURRENCIES = [c for c in CURRENCIES if c != "CNY"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",  # documents the error answers
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "marketplace.parsers.JSONParser",  # DRF's, with a nesting limit

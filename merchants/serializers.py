@@ -112,6 +112,13 @@ class ReviewApplicationSerializer(ApplicationSerializer):
     """What a reviewer sees: the application with warnings, brands and documents."""
 
     merchant = serializers.IntegerField(source="merchant_id", read_only=True)
+    # Blank until the applicant chooses one: the schema's enum must allow "" (read-only fields lose
+    # the model field's `blank=True`).
+    settlement_currency = serializers.ChoiceField(
+        choices=MerchantApplication._meta.get_field("settlement_currency").choices,
+        allow_blank=True,
+        read_only=True,
+    )
     warnings = serializers.SerializerMethodField()
     brand_authorizations = BrandAuthorizationSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
