@@ -1,16 +1,18 @@
-# The two commands of the README: `make demo` (set up and serve with demo data) and `make test`.
+# The two commands of the README: `make demo` (set up and serve with demo data; `make demo PORT=8001`
+# serves on another port) and `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: demo setup test lint translations clean
 
 demo: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	$(MANAGE) rundemo 127.0.0.1:8000
+	$(MANAGE) rundemo 127.0.0.1:$(PORT)
 
 setup: $(VENV)/.installed translations
 

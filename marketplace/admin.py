@@ -13,6 +13,7 @@ from .models import (
     Product,
     ProductImage,
     ProductVariant,
+    SearchSynonym,
     TaxCategory,
     User,
 )
@@ -22,6 +23,7 @@ from .models import (
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "is_staff", "is_active", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
+    actions = ["lift_login_lockout"]
     fieldsets = BaseUserAdmin.fieldsets + (("Marketplace", {"fields": ("role",)}),)
     # Email is unique and required: ask for it when staff create an account.
     add_fieldsets = (
@@ -33,6 +35,17 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Lift the login lock-out of the selected accounts"))
+    def lift_login_lockout(self, request, queryset):
+        from accounts.services import login_lockout_lift
+
+        cleared = sum(
+            login_lockout_lift(username=user.username, actor=request.user) for user in queryset
+        )
+        self.message_user(
+            request, _("Lock-out lifted: %(count)d failed attempts cleared.") % {"count": cleared}
+        )
 
 
 @admin.register(Category)
@@ -174,3 +187,12 @@ class ProductAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.products_refresh_listing_prices(product_ids=[form.instance.pk])
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Staff keep the groups of words shoppers use for the same thing; a change reaches search at once
+    (it starts a new catalogue version)."""
+
+    list_display = ("terms", "note", "updated_at")
+    search_fields = ("terms", "note")

@@ -20,7 +20,7 @@ class MarketplaceConfig(AppConfig):
         # The catalogue's change counter is read once per request (page_cache.catalog_counter).
         request_started.connect(page_cache.request_started, dispatch_uid="catalog-counter-start")
         request_finished.connect(page_cache.request_finished, dispatch_uid="catalog-counter-finish")
-        from .models import Brand, Category, Product, ProductImage, TaxCategory
+        from .models import Brand, Category, Product, ProductImage, SearchSynonym, TaxCategory
 
         # Categories are edited in the staff console; the cached menu tree follows every change.
         for signal in (post_save, post_delete):
@@ -30,7 +30,7 @@ class MarketplaceConfig(AppConfig):
             # Cached counts and facets belong to one catalogue version; a change to what they count starts
             # a new one (images: the product page caches them). Variants and stock are never cached
             # (listing prices change through products_refresh_listing_prices, which starts one itself).
-            for model in (Product, ProductImage, Brand, Merchant, TaxCategory, Category):
+            for model in (Product, ProductImage, Brand, Merchant, TaxCategory, Category, SearchSynonym):
                 signal.connect(
                     selectors.catalog_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{signal}"
                 )

@@ -111,3 +111,16 @@ class RequestTooDeep(DomainError):
 
     def __init__(self, limit):
         super().__init__(limit=limit)
+
+
+class InvalidIdentifier(DomainError):
+    """An ID number, phone, registration number, SKU or waybill number that has no canonical form
+    (`marketplace.identifiers`)."""
+
+    code = "invalid_identifier"
+    message = _("This %(kind)s is not valid: %(reason)s.")
+
+    def __init__(self, kind, reason):
+        super().__init__(kind=kind, reason=reason)
+        self.kind = kind
+        self.reason = reason

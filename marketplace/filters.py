@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import Product
-from .selectors import brand_ids_matching, brands_approved, category_with_descendant_ids
+from .selectors import brand_ids_matching, brands_approved, category_with_descendant_ids, search_terms
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),
@@ -85,22 +85,21 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["q", "category", "brand", "country", "merchant", "price_min", "price_max", "shipping_mode"]
 
     def filter_search(self, queryset, name, value):
-        terms = value.split()[:8]
-        if not terms:
+        keywords = search_terms(value)
+        if not keywords:
             return queryset
         score = Value(0, output_field=IntegerField())
-        for term in terms:
+        for typed, alternatives in keywords:
+            # Each keyword matches through any of its synonyms (staff-kept `SearchSynonym` groups).
+            in_name = Q()
+            for term in alternatives:
+                in_name |= Q(name_zh__icontains=term) | Q(name_en__icontains=term)
             # Brands are matched first (a few dozen rows, cached): a list of brand ids keeps every part
-            # of the condition on the product table, where PostgreSQL's trigram indexes serve it.
-            matches = Q(name_zh__icontains=term) | Q(name_en__icontains=term)
-            matches |= Q(brand_id__in=brand_ids_matching(term))
-            queryset = queryset.filter(matches)
+            # of the condition on the product table, where PostgreSQL's trigram indexes serve it. Brands
+            # are proper names: matched on what was typed, not its synonyms.
+            queryset = queryset.filter(in_name | Q(brand_id__in=brand_ids_matching(typed)))
             # Relevance: a term in the product name weighs more than one in the brand name.
-            score = score + Case(
-                When(Q(name_zh__icontains=term) | Q(name_en__icontains=term), then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+            score = score + Case(When(in_name, then=Value(2)), default=Value(1), output_field=IntegerField())
         return queryset.annotate(relevance=score)
 
     def filter_category(self, queryset, name, value):

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
 
+from . import identifiers, limits
 from .i18n import LocalizedFieldsMixin
 
 
@@ -82,9 +82,19 @@ class Brand(LocalizedFieldsMixin, models.Model):
         verbose_name_plural = _("brands")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "country"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=identifiers.country_check(identifiers.COUNTRY_DB_REGEX), name="brand_country_code"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # An unknown or over-long code is a clear InvalidIdentifier (400), never a database error.
+        self.country = identifiers.country_code(self.country)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("brand", args=[self.slug])
@@ -112,9 +122,19 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
-    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.13"))
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.13"),
+        validators=limits.vat_rate_validators,
+    )
     consumption_tax_rate = models.DecimalField(
-        _("consumption tax rate"), max_digits=5, decimal_places=4, default=Decimal("0")
+        _("consumption tax rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=limits.consumption_tax_rate_validators,
     )
     permitted = models.BooleanField(
         _("on the positive list"), default=True, help_text=_("May be sold as a cross-border retail import.")
@@ -124,6 +144,22 @@ class TaxCategory(LocalizedFieldsMixin, models.Model):
         verbose_name = _("tax category")
         verbose_name_plural = _("tax categories")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0, vat_rate__lte=limits.VAT_RATE_MAX),
+                name="tax_category_vat_rate_fraction",
+                violation_error_message=_("A VAT rate is a fraction from 0 to 0.5 (0.13 for 13%%)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    consumption_tax_rate__gte=0, consumption_tax_rate__lte=limits.CONSUMPTION_TAX_RATE_MAX
+                ),
+                name="tax_category_consumption_tax_rate_fraction",
+                violation_error_message=_(
+                    "A consumption tax rate is a fraction from 0 to 0.9 (0.15 for 15%%)."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name_en
@@ -146,7 +182,7 @@ class ExchangeRate(models.Model):
         _("CNY per unit"),
         max_digits=18,
         decimal_places=8,
-        validators=[MinValueValidator(Decimal("0.00000001"))],
+        validators=limits.rate_validators,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +190,15 @@ class ExchangeRate(models.Model):
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
         ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0, rate__lte=limits.RATE_MAX),
+                name="exchange_rate_rate_positive_bounded",
+                violation_error_message=_(
+                    "An exchange rate must be above zero and at most 1,000 CNY per unit."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"1 {self.currency} = {self.rate} CNY"
@@ -171,6 +216,13 @@ class ExchangeRateChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(new_rate__gt=0)
+                & (models.Q(old_rate__isnull=True) | models.Q(old_rate__gt=0)),
+                name="exchange_rate_change_rates_positive",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.currency}: {self.old_rate} -> {self.new_rate}"
@@ -222,6 +274,18 @@ class Product(LocalizedFieldsMixin, models.Model):
             models.Index(fields=["status", "origin_country"]),
             models.Index(fields=["status", "is_featured"]),
         ]
+        # The listing price is derived from variants (whose own constraints bound them); a listing price
+        # in CNY may round to 0.00 for a tiny price in a weak currency, which checkout then refuses.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gt=0, price__lte=limits.PRICE_MAX),
+                name="product_listing_price_positive_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_cny__isnull=True) | models.Q(price_cny__gte=0),
+                name="product_listing_price_cny_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return self.name_en or self.name_zh
@@ -248,9 +312,11 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
     name_zh = models.CharField(_("option (Chinese)"), max_length=120, blank=True)
     name_en = models.CharField(_("option (English)"), max_length=120, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    price = MoneyField(_("price"), max_digits=14, decimal_places=2)
-    stock = models.PositiveIntegerField(_("stock"), default=0)
-    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=500)
+    price = MoneyField(_("price"), max_digits=14, decimal_places=2, validators=limits.money_price_validators)
+    stock = models.PositiveIntegerField(_("stock"), default=0, validators=limits.stock_validators)
+    weight_grams = models.PositiveIntegerField(
+        _("weight (g)"), default=500, validators=limits.weight_validators
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -258,9 +324,36 @@ class ProductVariant(LocalizedFieldsMixin, models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gt=0, price__lte=limits.PRICE_MAX),
+                name="variant_price_positive_bounded",
+                violation_error_message=_("The price must be more than zero and at most 10,000,000."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0, stock__lte=limits.STOCK_MAX),
+                name="variant_stock_bounded",
+                violation_error_message=_("Stock must be from 0 to 1,000,000 units."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_grams__gte=limits.WEIGHT_MIN_GRAMS, weight_grams__lte=limits.WEIGHT_MAX_GRAMS
+                ),
+                name="variant_weight_bounded",
+                violation_error_message=_("The weight must be from 1 gram to 100 kg."),
+            ),
+            # SKUs are unique in their canonical form (`identifiers.sku`, applied by `save()`).
+            models.CheckConstraint(
+                condition=models.Q(sku__regex=identifiers.SKU_DB_REGEX), name="variant_sku_canonical"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.sku} {self.name_en or self.name_zh}"
+
+    def save(self, *args, **kwargs):
+        self.sku = identifiers.sku(self.sku)
+        super().save(*args, **kwargs)
 
 
 class ProductImage(models.Model):
@@ -287,3 +380,72 @@ class PageVersion(models.Model):
 
     def __str__(self):
         return f"slot {self.slot}: {self.changes}"
+
+
+SYNONYM_TERM_MAX_LENGTH = 50
+
+
+def synonym_terms_split(text: str) -> list[str]:
+    """The terms of a synonym group as staff type them: separated by commas (Latin or Chinese) or new
+    lines, trimmed, inner spaces collapsed, duplicates (in any case) dropped, in the order typed."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for raw in text.replace("，", ",").replace("、", ",").replace("\n", ",").split(","):
+        term = " ".join(raw.split())
+        if term and term.casefold() not in seen:
+            seen.add(term.casefold())
+            terms.append(term)
+    return terms
+
+
+class SearchSynonym(models.Model):
+    """One group of words a shopper may type for the same thing, in either language ("sunscreen,
+    sunblock, SPF, 防晒, 防晒霜"): a search for any of them finds products named with any other. Staff
+    keep the groups in the console; a data migration seeds the common ones."""
+
+    terms = models.TextField(
+        _("terms"),
+        help_text=_(
+            "Words or phrases that mean the same to a shopper, separated by commas, in English and Chinese, "
+            "for example: sunscreen, sunblock, SPF, 防晒, 防晒霜. A search for any of them finds products "
+            "whose name contains any of them."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym group")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(terms=""), name="searchsynonym_terms_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.terms
+
+    def save(self, *args, **kwargs):
+        self.terms = ", ".join(synonym_terms_split(self.terms or ""))
+        super().save(*args, **kwargs)
+
+    @property
+    def term_list(self) -> list[str]:
+        return synonym_terms_split(self.terms)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        terms = synonym_terms_split(self.terms or "")
+        if len(terms) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two terms that mean the same, separated by commas.")}
+            )
+        too_long = [term for term in terms if len(term) > SYNONYM_TERM_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {
+                    "terms": _("A term may have at most %(max)s characters: %(terms)s")
+                    % {"max": SYNONYM_TERM_MAX_LENGTH, "terms": ", ".join(too_long)}
+                }
+            )

@@ -5,8 +5,13 @@ half up, to the fen (0.01). Every CNY figure after that (line totals, sums) is e
 arithmetic on those rounded unit prices; tax rounds once per line (see `tax_for`).
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
+from babel.numbers import format_currency, get_currency_symbol
+from django.conf import settings
+from django.utils.translation import get_language
 from djmoney.money import Money
 
 from .errors import ExchangeRateMissing
@@ -35,10 +40,68 @@ def tax_for(amount_cny: Decimal, effective_rate: Decimal) -> Decimal:
     return round_cny(amount_cny * effective_rate)
 
 
-def format_cny(amount) -> str:
-    """¥1,299.00, the way prices read on the storefront in both languages."""
-    if amount is None:
+# The site's languages as CLDR locales (babel): number grouping, decimals and currency symbols come
+# from CLDR, never from hand-written symbols.
+_BABEL_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en"}
+MONEY_FORMAT_VERSION = "cldr-1"  # part of cached product cards' keys: a change here is a new key
+
+
+def _babel_locale(language: str | None = None) -> str:
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return _BABEL_LOCALES.get(language, _BABEL_LOCALES.get(language.split("-")[0], "zh_Hans_CN"))
+
+
+@functools.cache
+def _symbols() -> dict[tuple[str, str], str]:
+    """The symbol each currency is written with, per site language.
+
+    The yuan (the currency shoppers pay in) takes CLDR's symbol for the page's language: "¥" in
+    Chinese, "CN¥" in English. Another currency takes CLDR's symbol for the page's language unless that
+    symbol means a different currency of the site in one of the site's languages (CLDR's English "¥" is
+    the yen, and Chinese "¥" is the yuan): then it takes its symbol from a site language where it is
+    unambiguous ("JP¥"), or failing that its ISO code.
+    """
+    locales = list(_BABEL_LOCALES.values())
+    cldr = {
+        (loc, cur): get_currency_symbol(cur, locale=loc) for loc in locales for cur in settings.CURRENCIES
+    }
+    owners: dict[str, set[str]] = {}
+    for (_loc, cur), symbol in cldr.items():
+        owners.setdefault(symbol, set()).add(cur)
+
+    def unambiguous(symbol, currency):
+        return owners[symbol] == {currency}
+
+    table = {}
+    for (loc, cur), symbol in cldr.items():
+        if cur != settings.DEFAULT_CURRENCY and not unambiguous(symbol, cur):
+            candidates = [cldr[(other, cur)] for other in locales if unambiguous(cldr[(other, cur)], cur)]
+            symbol = candidates[0] if candidates else cur
+        table[(loc, cur)] = symbol
+    return table
+
+
+def format_money(amount, currency: str | None = None, language: str | None = None) -> str:
+    """Money as the site writes it everywhere (pages, emails, API display strings, messages).
+
+    `amount` is a djmoney Money (its currency is used) or a number in `currency` (CNY by default).
+    CLDR decides grouping and decimals for the page's language (yuan to the fen, yen in whole units),
+    and the symbol follows `_symbols`: in Chinese 1299 CNY reads "¥1,299.00" and 3580 JPY "JP¥3,580";
+    in English "CN¥1,299.00" and "JP¥3,580".
+    """
+    if amount is None or amount == "":
         return ""
     if isinstance(amount, Money):
+        currency = currency or str(amount.currency)
         amount = amount.amount
-    return f"¥{Decimal(amount):,.2f}"
+    currency = (currency or settings.DEFAULT_CURRENCY).upper()
+    locale = _babel_locale(language)
+    symbol = _symbols().get((locale, currency)) or get_currency_symbol(currency, locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = pattern.replace("\xa4", "'" + symbol.replace("'", "''") + "'")
+    return format_currency(Decimal(amount), currency, format=pattern, locale=locale, currency_digits=True)
+
+
+def format_cny(amount) -> str:
+    """A CNY amount (a number or a Money in CNY) in the page's language: `format_money` in yuan."""
+    return format_money(amount, "CNY" if not isinstance(amount, Money) else None)

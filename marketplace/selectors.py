@@ -18,9 +18,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from django.utils.functional import cached_property
 
 from merchants.models import Merchant
+from orders import rules as order_rules
 
 from . import page_cache
-from .models import Brand, Category, ExchangeRate, Product, ProductImage, ProductVariant
+from .models import (
+    Brand,
+    Category,
+    ExchangeRate,
+    Product,
+    ProductImage,
+    ProductVariant,
+    SearchSynonym,
+    synonym_terms_split,
+)
 from .money import tax_for, to_cny
 
 RATES_CACHE_KEY = "catalog:exchange-rates:v1"
@@ -207,6 +217,7 @@ def product_variants_priced(product: Product) -> list[ProductVariant]:
     for variant in variants:
         variant.price_cny = to_cny(variant.price, rates)
         variant.tax_cny = tax_for(variant.price_cny, tax_rate)
+        variant.over_order_limit = order_rules.unit_over_order_limit(variant.price_cny)
     return variants
 
 
@@ -356,6 +367,49 @@ def brand_ids_matching(term: str) -> list[int]:
             .values_list("pk", flat=True)
         ),
     )
+
+
+SEARCH_MAX_TERMS = 8
+SYNONYM_PHRASE_MAX_WORDS = 3
+
+
+def search_synonyms() -> dict[str, tuple[str, ...]]:
+    """{term in case-folded form: every term of the groups it belongs to}, from the staff-kept
+    `SearchSynonym` groups. One query for all of them, cached per catalogue version (a change to the
+    groups starts a new one), so a search costs the same queries with or without synonyms."""
+
+    def load():
+        table: dict[str, list[str]] = {}
+        for group in SearchSynonym.objects.order_by("pk").values_list("terms", flat=True):
+            terms = synonym_terms_split(group)
+            for term in terms:
+                alternatives = table.setdefault(term.casefold(), [])
+                alternatives.extend(t for t in terms if t not in alternatives)
+        return {key: tuple(value) for key, value in table.items()}
+
+    return _cached("search-synonyms", None, load)
+
+
+def search_terms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The keywords of a search, each as (what was typed, the terms that may stand for it). A phrase of
+    up to three words that is a synonym ("baby formula") is one keyword; the longest phrase wins. At
+    most eight keywords."""
+    synonyms = search_synonyms()
+    words = text.split()
+    keywords: list[tuple[str, tuple[str, ...]]] = []
+    i = 0
+    while i < len(words) and len(keywords) < SEARCH_MAX_TERMS:
+        for size in range(min(SYNONYM_PHRASE_MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + size])
+            alternatives = synonyms.get(phrase.casefold())
+            if alternatives:
+                keywords.append((phrase, alternatives))
+                i += size
+                break
+        else:
+            keywords.append((words[i], (words[i],)))
+            i += 1
+    return keywords
 
 
 def brand_wall(limit: int = 24) -> list[Brand]:

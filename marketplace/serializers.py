@@ -81,6 +81,10 @@ class ProductVariantSerializer(serializers.ModelSerializer):
     price = MoneyField(max_digits=14, decimal_places=2, read_only=True)
     price_cny = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     tax_cny = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    over_order_limit = serializers.BooleanField(
+        read_only=True,
+        help_text="One unit is over the 5,000 CNY limit of one cross-border order: it cannot be bought.",
+    )
 
     class Meta:
         model = ProductVariant
@@ -97,6 +101,7 @@ class ProductVariantSerializer(serializers.ModelSerializer):
             "tax_cny",
             "stock",
             "weight_grams",
+            "over_order_limit",
         ]
 
 

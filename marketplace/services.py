@@ -16,10 +16,11 @@ from PIL import Image, UnidentifiedImageError
 from merchants.models import Merchant
 from merchants.selectors import merchant_may_sell_brand
 
-from . import selectors
+from . import identifiers, limits, selectors
 from .errors import (
     DomainError,
     InvalidExchangeRate,
+    InvalidIdentifier,
     InvalidProductImage,
     InvalidVariant,
     ProductNotAllowed,
@@ -43,6 +44,12 @@ def exchange_rate_set(*, currency: str, rate, changed_by=None, source: str = "")
         raise InvalidExchangeRate() from exc
     if not rate.is_finite() or rate <= 0:
         raise InvalidExchangeRate()
+    if rate > limits.RATE_MAX:
+        raise InvalidExchangeRate(
+            _("An exchange rate may be at most %(max)s CNY per unit.") % {"max": f"{limits.RATE_MAX:,}"}
+        )
+    if rate != rate.quantize(limits.RATE_MIN):
+        raise InvalidExchangeRate(_("An exchange rate has at most eight decimal places."))
     current = ExchangeRate.objects.select_for_update().filter(currency=currency).first()
     old_rate = current.rate if current else None
     if current is None:
@@ -167,15 +174,14 @@ def product_create(
         publish=publish,
         variant_currencies=[getattr(v["price"], "currency", merchant.settlement_currency) for v in variants],
     )
-    skus = [str(spec.get("sku", "")).strip() for spec in variants]
-    if not all(skus):
+    if not all(str(spec.get("sku") or "").strip() for spec in variants):
         raise InvalidVariant(_("a SKU is required"))
+    skus = [canonical_sku(spec["sku"]) for spec in variants]
     repeated = next((sku for sku in skus if skus.count(sku) > 1), None)
     taken = repeated or ProductVariant.objects.filter(sku__in=skus).values_list("sku", flat=True).first()
     if taken:
         raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": taken})
-    if any(int(spec.get("stock", 0)) < 0 for spec in variants):
-        raise InvalidVariant(_("the stock cannot be negative"))
+    variants = [_variant_numbers_checked(dict(spec), merchant) for spec in variants]
     product = Product.objects.create(
         merchant=merchant,
         brand=brand,
@@ -192,10 +198,9 @@ def product_create(
     )
     for position, spec in enumerate(variants):
         spec = dict(spec)
-        price = spec.pop("price")
         ProductVariant.objects.create(
             product=product,
-            price=getattr(price, "amount", price),
+            price=spec.pop("price"),
             price_currency=merchant.settlement_currency,
             position=spec.pop("position", position),
             **spec,
@@ -309,9 +314,59 @@ def _variant_price(price, merchant) -> Decimal:
         raise InvalidVariant(_("the price is not a number")) from exc
     if not amount.is_finite() or amount <= 0:
         raise InvalidVariant(_("the price must be more than zero"))
+    if amount > limits.PRICE_MAX:
+        raise InvalidVariant(_("the price may be at most %(max)s") % {"max": f"{limits.PRICE_MAX:,}"})
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidVariant(_("the price may have at most two decimal places"))
     return amount
+
+
+def _whole_number(value, message) -> int:
+    if isinstance(value, bool):
+        raise InvalidVariant(message)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise InvalidVariant(message) from exc
+    if not number.is_finite() or number != number.to_integral_value():
+        raise InvalidVariant(message)
+    return int(number)
+
+
+def _variant_numbers_checked(fields: dict, merchant) -> dict:
+    """`fields` with price, stock and weight checked against the bounds of `marketplace.limits` (the
+    database refuses anything outside them too). Whoever calls (form, API, import, staff) gets the same
+    clear refusal instead of a database error."""
+    if "price" in fields:
+        fields["price"] = _variant_price(fields["price"], merchant)
+    if fields.get("stock") is not None:
+        stock = _whole_number(fields["stock"], _("the stock must be a whole number"))
+        if stock < 0:
+            raise InvalidVariant(_("the stock cannot be negative"))
+        if stock > limits.STOCK_MAX:
+            raise InvalidVariant(
+                _("the stock may be at most %(max)s units") % {"max": f"{limits.STOCK_MAX:,}"}
+            )
+        fields["stock"] = stock
+    if fields.get("weight_grams") is not None:
+        weight = _whole_number(fields["weight_grams"], _("the weight must be a whole number of grams"))
+        if weight < limits.WEIGHT_MIN_GRAMS:
+            raise InvalidVariant(_("the weight must be more than zero grams"))
+        if weight > limits.WEIGHT_MAX_GRAMS:
+            raise InvalidVariant(
+                _("the weight may be at most %(max)s grams") % {"max": f"{limits.WEIGHT_MAX_GRAMS:,}"}
+            )
+        fields["weight_grams"] = weight
+    return fields
+
+
+def canonical_sku(value) -> str:
+    """The SKU in its canonical form (`marketplace.identifiers.sku`), or `InvalidVariant` saying why:
+    uniqueness applies to this form, so "serum-30ml", "ＳＥＲＵＭ-30ML" and "SERUM-30ML" are one SKU."""
+    try:
+        return identifiers.sku(value)
+    except InvalidIdentifier as exc:
+        raise InvalidVariant(_("the SKU is not valid: %(reason)s") % {"reason": exc.reason}) from exc
 
 
 @transaction.atomic
@@ -327,24 +382,15 @@ def variant_save(
     product = _product_locked(product, actor_merchant)
     if variant is not None and variant.product_id != product.pk:
         raise ProductNotOwned()
-    sku = (sku or "").strip()
-    if not sku:
+    if not (sku or "").strip():
         raise InvalidVariant(_("a SKU is required"))
+    sku = canonical_sku(sku)
     taken = ProductVariant.objects.filter(sku=sku).exclude(pk=getattr(variant, "pk", None)).first()
     if taken is not None:
         if taken.product_id == product.pk:
             raise InvalidVariant(_("another variant of this product already uses SKU %(sku)s") % {"sku": sku})
         raise InvalidVariant(_("SKU %(sku)s is already used by another product") % {"sku": sku})
-    if "stock" in fields:
-        try:
-            stock = int(fields["stock"])
-        except (TypeError, ValueError) as exc:
-            raise InvalidVariant(_("the stock must be a whole number")) from exc
-        if stock < 0:
-            raise InvalidVariant(_("the stock cannot be negative"))
-        fields["stock"] = stock
-    if "weight_grams" in fields and fields["weight_grams"] is not None and int(fields["weight_grams"]) <= 0:
-        raise InvalidVariant(_("the weight must be more than zero grams"))
+    fields = _variant_numbers_checked(fields, product.merchant)
     if variant is None:
         if "price" not in fields:
             raise InvalidVariant(_("a price is required"))
@@ -356,8 +402,7 @@ def variant_save(
         variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
         variant.sku = sku
     if "price" in fields:
-        currency = product.merchant.settlement_currency
-        variant.price = Money(_variant_price(fields.pop("price"), product.merchant), currency)
+        variant.price = Money(fields.pop("price"), product.merchant.settlement_currency)
     for name, value in fields.items():
         if value is not None:
             setattr(variant, name, value)
@@ -467,7 +512,7 @@ def product_update_with_variants(
         spec = dict(spec)
         if variant_id is not None and variant_id not in own:
             raise InvalidVariant(_("this product has no variant %(id)s") % {"id": variant_id})
-        variant = own.get(variant_id) or by_sku.get(spec.get("sku"))
+        variant = own.get(variant_id) or by_sku.get(canonical_sku(spec["sku"]) if spec.get("sku") else None)
         sku = spec.pop("sku", None) or (variant.sku if variant else "")
         variant_save(product=product, actor_merchant=actor_merchant, variant=variant, sku=sku, **spec)
     return product

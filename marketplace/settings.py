@@ -8,6 +8,7 @@ that `manage.py check --deploy` asks for.
 
 import contextlib
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -18,7 +19,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; absent on a fresh clone
 VAR_DIR = Path(env.str("MARKETPLACE_VAR_DIR", default=str(BASE_DIR / "var")))  # SQLite, media, queue, cache
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless a developer turns it on (DEBUG=1): with it off, the demo shows the shop's own 404, 403, 400
+# and 500 pages instead of Django's debug page listing every route and setting.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -32,7 +35,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,6 +49,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "logistics",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marketplace.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page or API answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -129,6 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -144,6 +158,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files whether DEBUG is on or off. Outside production it also finds them in
+# the source folders (no collectstatic needed after editing a stylesheet); production serves only the
+# collected, hashed copies (settings_production).
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -183,9 +201,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.StandardPagination",
+    # The token scheme first: an anonymous call to a route that needs a user answers 401 with
+    # `WWW-Authenticate: Token` (DRF asks the first class for the header). See API_BASIC_AUTH below.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "PAGE_SIZE": 24,
@@ -194,6 +214,49 @@ REST_FRAMEWORK = {
 # A JSON body nested deeper than this is refused (400) before it is parsed; Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and DATA_UPLOAD_MAX_NUMBER_FIELDS limits stay as they are.
 API_JSON_MAX_DEPTH = 32
+
+# HTTP Basic checks the password on every request (about half a second of CPU each): a
+# denial-of-service lever, and a password sent with every call. Only for local development, and only
+# when asked for explicitly; production settings refuse it.
+API_BASIC_AUTH = env.bool("API_BASIC_AUTH", default=False)
+if API_BASIC_AUTH:
+    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append("accounts.authentication.DevelopmentBasicAuthentication")
+
+# API tokens (django-rest-knox, docs/rules.md "Accounts and API access"): only a SHA-512 digest is
+# stored; a token expires API_TOKEN_TTL_DAYS after it is issued, and an account holds at most
+# API_TOKEN_LIMIT live tokens (one per app or system it connects).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default token table even when KNOX_TOKEN_MODEL replaces it; that
+# orphan table (referencing users) would also stop PostgreSQL from flushing users in tests. knox then
+# has no migrations of its own: its only concrete model is swapped out, so it needs no table.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+API_TOKEN_LIMIT = env.int("API_TOKEN_LIMIT", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,  # a token lives its fixed term; the client logs in again
+}
+
+# Log-in throttling (django-axes) on the site's login form, the staff console and the API's login:
+# LOGIN_FAILURE_LIMIT failed attempts for one account (from anywhere) or from one address (for any
+# account) lock that account or address out for LOGIN_LOCKOUT_MINUTES; failures during a lock-out
+# extend it. Staff lift a lock-out early from the staff console (docs/rules.md).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
+# A success does not clear the count: otherwise an attacker could reset an address's count by
+# logging into an account of their own between guesses. Counts expire with the lock-out time.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address is REMOTE_ADDR unless a proxy we run sets X-Forwarded-For: then say how many.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Global Mall API",
     "DESCRIPTION": "Cross-border marketplace: catalog, merchants, orders, payments and logistics.",

@@ -16,6 +16,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+if env.bool("API_BASIC_AUTH", default=False):
+    raise ImproperlyConfigured("API_BASIC_AUTH is for local development only: API clients use tokens.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Only behind a proxy that sets X-Forwarded-Proto itself; otherwise a client could claim HTTPS.
@@ -31,6 +33,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405
+WHITENOISE_USE_FINDERS = False  # only the collected, hashed files (`manage.py collectstatic`)
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405

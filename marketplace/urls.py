@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -9,9 +10,18 @@ from merchants.views import public as merchant_views
 from orders import api as orders_api
 
 from . import api, views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("products/", views.product_list, name="product_list"),
     path("search/", views.product_list, name="search"),
     path("category/<slug:slug>/", views.category_detail, name="category"),
@@ -32,6 +42,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # API
+    path("api/v1/auth/", include("accounts.urls")),
     path(
         "api/v1/seller/application/",
         merchant_api.SellerApplicationView.as_view(),

@@ -5,12 +5,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
+
+from orders import rules as order_rules
 
 from . import selectors
 from .filters import SORT_CHOICES, ProductFilter
@@ -185,6 +188,8 @@ def product_detail(request, pk):
             "variants": variants,
             "selected": variants[0] if variants else None,
             "tax_rate_percent": (rate * 100).quantize(Decimal("0.1")),
+            "order_limit": order_rules.ORDER_GOODS_LIMIT,
+            "annual_limit": order_rules.ANNUAL_LIMIT,
         },
     )
 
@@ -209,3 +214,24 @@ def _safe_next(request) -> str:
     ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+# Areas that are private, per-visitor or not pages at all: crawlers skip them (robots.txt).
+ROBOTS_DISALLOWED = [
+    "/seller/",
+    "/staff/",
+    "/cart/",
+    "/checkout/",
+    "/pay/",
+    "/orders/",
+    "/account/",
+    "/accounts/",
+    "/api/",
+    "/i18n/",
+]
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -18,7 +18,7 @@ from marketplace.parsers import JSONParser
 
 from . import selectors, services
 from .models import BrandAuthorization, Merchant, MerchantApplication, QualificationDocument
-from .permissions import IsMerchantMember, IsPlatformStaff
+from .permissions import IsApprovedStore, IsMerchantMember, IsPlatformStaff
 from .serializers import (
     ApplicationSerializer,
     BlacklistInputSerializer,
@@ -348,7 +348,7 @@ class SellerProductViewSet(
     one without is added; variants not listed are left alone."""
 
     serializer_class = SellerProductSerializer
-    permission_classes = [IsMerchantMember]
+    permission_classes = [IsMerchantMember, IsApprovedStore]
     filter_backends = []
 
     def get_queryset(self):

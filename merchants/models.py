@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from marketplace import identifiers
 from marketplace.i18n import LocalizedFieldsMixin
 
 from .storage import private_storage
@@ -62,11 +63,25 @@ class Merchant(LocalizedFieldsMixin, models.Model):
                 fields=["registration_number"],
                 condition=~models.Q(status="pending") & ~models.Q(registration_number=""),
                 name="merchant_registration_number_unique",
-            )
+            ),
+            # A merchant starts without a country (`merchant_application_start`).
+            models.CheckConstraint(
+                condition=identifiers.country_check(identifiers.COUNTRY_OR_BLANK_DB_REGEX),
+                name="merchant_country_code",
+            ),
         ]
 
     def __str__(self):
         return self.name_en or self.name_zh or self.legal_name
+
+    def save(self, *args, **kwargs):
+        # Codes and identifiers in their canonical ASCII form whatever path saves (InvalidIdentifier
+        # otherwise, a 400): the registration number as the comparison key one store per company
+        # is unique by.
+        self.country = identifiers.country_code(self.country, allow_blank=True)
+        self.registration_number = identifiers.registration_number_key(self.registration_number)
+        self.contact_phone = identifiers.contact_phone(self.contact_phone)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("merchants:store", args=[self.slug])
@@ -162,9 +177,21 @@ class MerchantApplication(models.Model):
         verbose_name_plural = _("merchant applications")
         ordering = ["submitted_at", "pk"]
         indexes = [models.Index(fields=["state", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=identifiers.country_check(identifiers.COUNTRY_OR_BLANK_DB_REGEX),
+                name="merchant_application_country_code",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.legal_name or _('(no name yet)')} [{self.get_state_display()}]"
+
+    def save(self, *args, **kwargs):
+        self.country = identifiers.country_code(self.country, allow_blank=True)
+        self.registration_number = identifiers.registration_number(self.registration_number)
+        self.contact_phone = identifiers.contact_phone(self.contact_phone)
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:
@@ -386,6 +413,10 @@ class BlacklistEntry(models.Model):
 
     def __str__(self):
         return f"{self.legal_name} ({self.get_reason_display()})"
+
+    def save(self, *args, **kwargs):
+        self.registration_number = identifiers.registration_number_key(self.registration_number)
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

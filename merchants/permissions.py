@@ -5,11 +5,22 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
+
+from .models import Merchant
 
 
 def is_merchant_member(user) -> bool:
     return bool(user and user.is_authenticated and user.merchant is not None)
+
+
+def is_approved_merchant_member(user) -> bool:
+    """Staff of a store that has passed review. A store suspended or blacklisted since still sees its
+    products (the services refuse publishing); a store still applying has none to manage."""
+    return is_merchant_member(user) and user.merchant.status != Merchant.Status.PENDING
 
 
 def is_platform_staff(user) -> bool:
@@ -26,7 +37,30 @@ def merchant_member_required(view):
             return redirect_to_login(request.get_full_path())
         if not is_merchant_member(request.user):
             raise PermissionDenied
-        request.merchant = request.user.merchant
+        request.merchant = merchant = request.user.merchant
+        from . import selectors
+
+        # The dashboard's sidebar badge: read only when a page shows it.
+        request.seller_standing = SimpleLazyObject(lambda: selectors.seller_standing(merchant))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def approved_merchant_required(view):
+    """`merchant_member_required`, and the store must have been approved: selling pages (products,
+    bulk import, orders) of a store still applying answer 403 with a page that says where the
+    application stands and what to do next. Suspended and blacklisted stores keep their pages (they
+    still have orders to ship and refund); what they may do there is the services' business."""
+
+    @merchant_member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        standing = request.seller_standing
+        if request.merchant.status == request.merchant.Status.PENDING:
+            return render(
+                request, "merchants/seller/not_approved.html", {"standing": standing}, status=403
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -60,3 +94,12 @@ class IsPlatformStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_platform_staff(request.user)
+
+
+class IsApprovedStore(permissions.BasePermission):
+    """After `IsMerchantMember`: the user's store has passed review (see `is_approved_merchant_member`)."""
+
+    message = _("Your store has not been approved yet: you can manage products once the review is done.")
+
+    def has_permission(self, request, view):
+        return is_approved_merchant_member(request.user)

@@ -17,16 +17,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.money import Money
 
+from marketplace import identifiers, limits
 from marketplace import services as catalog
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, InvalidIdentifier
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
 
 from .errors import InvalidImportFile
@@ -82,47 +84,87 @@ SHIPPING_WORDS = {
     "保税": Product.ShippingMode.BONDED,
 }
 
-TEMPLATE_ROWS = [
-    {
-        "product_key": "serum-30",
-        "name_zh": "玻尿酸保湿精华",
-        "name_en": "Hyaluronic moisture serum",
-        "description_zh": "日本原装进口。",
-        "description_en": "Made in Japan.",
-        "brand": "your-brand-slug",
-        "category": "skincare",
-        "tax_category": "general",
-        "origin_country": "JP",
-        "shipping_mode": "direct_mail",
-        "sku": "SERUM-30ML",
-        "option_zh": "30毫升",
-        "option_en": "30 ml",
-        "price": "29.90",
-        "currency": "",
-        "stock": "120",
-        "weight_grams": "150",
-        "publish": "yes",
-    },
-    {
-        "product_key": "serum-30",
-        "sku": "SERUM-50ML",
-        "option_zh": "50毫升",
-        "option_en": "50 ml",
-        "price": "42.00",
-        "stock": "80",
-        "weight_grams": "220",
-    },
-]
+# The template's example product. Brand, category, tax category, country, SKUs and prices are filled in
+# from the database when the template is downloaded (`template_rows`), so its rows import unmodified.
+TEMPLATE_EXAMPLE = {
+    "product_key": "example-serum",
+    "name_zh": "玻尿酸保湿精华",
+    "name_en": "Hyaluronic moisture serum",
+    "description_zh": "原装进口。",
+    "description_en": "Genuine import.",
+    "shipping_mode": "direct_mail",
+    "option_zh": "30毫升",
+    "option_en": "30 ml",
+    "stock": "120",
+    "weight_grams": "150",
+    "publish": "no",
+}
+TEMPLATE_SECOND_OPTION = {"option_zh": "50毫升", "option_en": "50 ml", "stock": "80", "weight_grams": "220"}
+# Example prices, in CNY, converted to the store's currency at today's rate.
+TEMPLATE_PRICES_CNY = (Decimal("198"), Decimal("268"))
+TEMPLATE_PREFERRED_CATEGORY = "serums"
 
 
-def template_csv() -> str:
+def _example_price(amount_cny: Decimal, currency: str) -> str:
+    from babel.numbers import get_currency_precision
+
+    from marketplace.selectors import exchange_rates
+
+    rate = exchange_rates().get(currency) if currency != "CNY" else Decimal("1")
+    if not rate:
+        return "29.90"
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+    return str((amount_cny / rate).quantize(exponent))
+
+
+def template_rows(merchant) -> list[dict]:
+    """The template's two example rows (one product, two options), made of what really exists: one of
+    the store's sellable brands, a sub-category (serums first), a permitted tax category (general
+    goods first), the brand's country and SKUs no other store has. A store with no brand it may sell
+    yet gets a placeholder it must replace."""
+    brand = brands_sellable(merchant).first()
+    category = (
+        Category.objects.filter(children__isnull=True)
+        .order_by(
+            Case(When(slug=TEMPLATE_PREFERRED_CATEGORY, then=0), default=1),
+            F("parent_id").asc(nulls_last=True),
+            "position",
+            "pk",
+        )
+        .first()
+    )
+    tax_category = (
+        TaxCategory.objects.filter(permitted=True)
+        .order_by(Case(When(code="general", then=0), default=1), "pk")
+        .first()
+    )
+    currency = merchant.settlement_currency
+    first = {
+        **TEMPLATE_EXAMPLE,
+        "brand": brand.slug if brand else "your-brand-slug",
+        "category": category.slug if category else "a-sub-category-slug",
+        "tax_category": tax_category.code if tax_category else "general",
+        "origin_country": brand.country.code if brand and brand.country else "JP",
+        "sku": f"EXAMPLE-{merchant.pk}-30ML",
+        "price": _example_price(TEMPLATE_PRICES_CNY[0], currency),
+    }
+    second = {
+        "product_key": first["product_key"],
+        **TEMPLATE_SECOND_OPTION,
+        "sku": f"EXAMPLE-{merchant.pk}-50ML",
+        "price": _example_price(TEMPLATE_PRICES_CNY[1], currency),
+    }
+    return [first, second]
+
+
+def template_csv(merchant) -> str:
     """The template offered for download: the header and two rows of one product (UTF-8 with BOM, so
     spreadsheet programs read the Chinese correctly)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
     writer.writeheader()
-    for row in TEMPLATE_ROWS:
+    for row in template_rows(merchant):
         writer.writerow({name: row.get(name, "") for name in COLUMN_NAMES})
     return out.getvalue()
 
@@ -256,7 +298,8 @@ def product_import_start(*, merchant, actor, uploaded_file) -> ProductImport:
     )
     product_import.file.save(f"import.{file_format}", uploaded_file, save=False)
     product_import.save()
-    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk))
+    language = translation.get_language()
+    transaction.on_commit(lambda: product_import_task.delay(import_id=product_import.pk, language=language))
     return product_import
 
 
@@ -270,8 +313,13 @@ class _Row:
     errors: list = field(default_factory=list)  # (column, message)
     clean: dict = field(default_factory=dict)
 
-    def error(self, column, message):
-        self.errors.append((column, str(message)))
+    def error(self, column, message, **params):
+        """`message` is a lazy (or marked) English message and `params` its values: both are stored in
+        English and translated when shown (`import_error_text`), so the merchant reads them in the
+        language of the page, not in the language the import worker happened to run in."""
+        values = {key: _source(value) for key, value in params.items()}
+        messages = sorted(key for key, value in params.items() if isinstance(value, Promise))
+        self.errors.append((column, _source(message), values, messages))
 
 
 class _Lookups:
@@ -293,18 +341,25 @@ class _Lookups:
 
 def _parse_row(row: _Row, look: _Lookups) -> None:
     values, clean = row.values, row.clean
-    clean["product_key"] = values.get("product_key", "") or values.get("sku", "")
     for name in ("name_zh", "name_en", "description_zh", "description_en", "option_zh", "option_en"):
         clean[name] = values.get(name, "")
-    clean["sku"] = values.get("sku", "")
-    if not clean["sku"]:
+    # The SKU's canonical form (`marketplace.identifiers.sku`) is what is matched, checked for
+    # repeats and stored: " serum-30ml" and "ＳＥＲＵＭ-30ML" update the variant SERUM-30ML.
+    clean["sku"] = ""
+    if not values.get("sku", "").strip():
         row.error("sku", _("a SKU is required"))
-    elif len(clean["sku"]) > 64:
-        row.error("sku", _("a SKU may have at most 64 characters"))
+    else:
+        try:
+            clean["sku"] = identifiers.sku(values["sku"])
+        except InvalidIdentifier as exc:
+            row.error("sku", str(exc))
+    clean["product_key"] = values.get("product_key", "") or clean["sku"]
     try:
         price = Decimal(values.get("price", "").replace(",", ""))
         if not price.is_finite() or price <= 0:
             row.error("price", _("the price must be more than zero"))
+        elif price > limits.PRICE_MAX:
+            row.error("price", _("the price may be at most %(max)s") % {"max": f"{limits.PRICE_MAX:,}"})
         elif price != price.quantize(Decimal("0.01")):
             row.error("price", _("the price may have at most two decimal places"))
         clean["price"] = price
@@ -314,11 +369,15 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
     if currency and currency != look.merchant.settlement_currency:
         row.error(
             "currency",
-            _("prices must be in your settlement currency, %(currency)s")
-            % {"currency": look.merchant.settlement_currency},
+            _("prices must be in your settlement currency, %(currency)s"),
+            currency=look.merchant.settlement_currency,
         )
-    for name, default, minimum in (("stock", None, 0), ("weight_grams", 500, 1)):
-        text = values.get(name, "")
+    bounds = (
+        ("stock", None, 0, limits.STOCK_MAX),
+        ("weight_grams", 500, limits.WEIGHT_MIN_GRAMS, limits.WEIGHT_MAX_GRAMS),
+    )
+    for name, default, minimum, maximum in bounds:
+        text = values.get(name, "").replace(",", "")
         if not text and default is not None:
             clean[name] = default
             continue
@@ -329,6 +388,8 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
             continue
         if number < minimum:
             row.error(name, _("cannot be negative") if minimum == 0 else _("must be more than zero"))
+        elif number > maximum:
+            row.error(name, _("may be at most %(max)s") % {"max": f"{maximum:,}"})
         clean[name] = number
     publish = values.get("publish", "").lower()
     if publish in TRUE_WORDS:
@@ -344,28 +405,29 @@ def _parse_row(row: _Row, look: _Lookups) -> None:
             if brand.lower() in look.brands_known:
                 row.error(
                     "brand",
-                    _("your store holds no approved authorization in force for %(brand)s") % {"brand": brand},
+                    _("your store holds no approved authorization in force for %(brand)s"),
+                    brand=brand,
                 )
             else:
-                row.error("brand", _("there is no brand %(brand)s") % {"brand": brand})
+                row.error("brand", _("there is no brand %(brand)s"), brand=brand)
     category = values.get("category", "")
     if category:
         clean["category"] = look.categories.get(category)
         if clean["category"] is None:
-            row.error("category", _("there is no category %(slug)s") % {"slug": category})
+            row.error("category", _("there is no category %(slug)s"), slug=category)
         elif clean["category"].pk in look.parents:
-            row.error("category", _("choose a sub-category of %(slug)s") % {"slug": category})
+            row.error("category", _("choose a sub-category of %(slug)s"), slug=category)
     code = values.get("tax_category", "")
     if code:
         clean["tax_category"] = look.tax_categories.get(code)
         if clean["tax_category"] is None:
-            row.error("tax_category", _("there is no tax category %(code)s") % {"code": code})
+            row.error("tax_category", _("there is no tax category %(code)s"), code=code)
         elif not clean["tax_category"].permitted:
             row.error("tax_category", _("these goods are not on the cross-border import positive list"))
     country = values.get("origin_country", "").upper()
     if country:
         if country not in dict(countries):
-            row.error("origin_country", _("%(code)s is not a two-letter country code") % {"code": country})
+            row.error("origin_country", _("%(code)s is not a two-letter country code"), code=country)
         clean["origin_country"] = country
     mode = values.get("shipping_mode", "")
     if mode:
@@ -404,7 +466,7 @@ def _import_group(merchant, rows: list[_Row]) -> str:
     for row in rows:
         variant = existing.get(row.clean["sku"])
         if variant is not None and variant.product.merchant_id != merchant.pk:
-            row.error("sku", _("SKU %(sku)s is already used by another store") % {"sku": row.clean["sku"]})
+            row.error("sku", _("SKU %(sku)s is already used by another store"), sku=row.clean["sku"])
     if any(row.errors for row in rows):
         return ""
     products = {v.product_id: v.product for v in existing.values()}
@@ -457,7 +519,7 @@ def _import_group(merchant, rows: list[_Row]) -> str:
             if publish and product.status != Product.Status.PUBLISHED:
                 catalog.product_publish(product=product, actor_merchant=merchant)
     except DomainError as exc:
-        current.error("", str(exc))
+        current.error("", exc.message, **exc.params)
         return ""
     return outcome
 
@@ -469,10 +531,19 @@ def _record_errors(product_import_id, rows: list[_Row], created: int, updated: i
         first = failing[0].number
         for row in rows:
             if not row.errors:
-                row.error(
-                    "", _("not imported: row %(row)s of the same product has an error") % {"row": first}
-                )
-    entries = [{"row": row.number, "column": col, "message": msg} for row in rows for col, msg in row.errors]
+                row.error("", _("not imported: row %(row)s of the same product has an error"), row=first)
+    entries = [
+        {
+            "row": row.number,
+            "column": col,
+            "message": _render(msg, params, [], translate=False),  # English, for readers of the raw data
+            "msgid": msg,
+            "params": params,
+            "translated_params": messages,
+        }
+        for row in rows
+        for col, msg, params, messages in row.errors
+    ]
     product_import = ProductImport.objects.select_for_update().get(pk=product_import_id)
     product_import.errors = product_import.errors + entries
     product_import.processed_rows = F("processed_rows") + len(rows)
@@ -507,9 +578,7 @@ def product_import_run(*, import_id: int) -> ProductImport | None:
             _parse_row(row, look)
             sku = row.clean["sku"]
             if sku and sku in seen_skus:
-                row.error(
-                    "sku", _("SKU %(sku)s is already on row %(row)s") % {"sku": sku, "row": seen_skus[sku]}
-                )
+                row.error("sku", _("SKU %(sku)s is already on row %(row)s"), sku=sku, row=seen_skus[sku])
             seen_skus.setdefault(sku, number)
             groups.setdefault(row.clean["product_key"].lower(), []).append(row)
         for rows in groups.values():
@@ -534,13 +603,35 @@ def _finish(import_id, status, failure=""):
     )
 
 
+def _source(text) -> str:
+    """The English source of a message or value: lazy messages are read with translation off."""
+    with translation.override(None):
+        return str(text)
+
+
+def _render(msgid: str, params: dict, messages: list, *, translate: bool = True) -> str:
+    """`messages` names the values that are themselves messages (a reason, a status): translated too."""
+    text = gettext(msgid) if translate else msgid
+    if translate:
+        params = {key: gettext(value) if key in messages else value for key, value in params.items()}
+    return text % params if params else text
+
+
+def import_error_text(entry: dict) -> str:
+    """A recorded import error in the active language. Entries recorded before messages were kept in
+    English (no "msgid") are shown as they were written."""
+    if "msgid" not in entry:
+        return entry["message"]
+    return _render(entry["msgid"], entry.get("params") or {}, entry.get("translated_params") or [])
+
+
 def product_import_errors_csv(product_import: ProductImport) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([_("row"), _("column"), _("message")])
     for entry in product_import.errors:
-        writer.writerow([entry["row"], entry["column"], entry["message"]])
+        writer.writerow([entry["row"], entry["column"], import_error_text(entry)])
     return out.getvalue()
 
 

@@ -7,6 +7,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
+
 from .models import (
     BlacklistEntry,
     BrandAuthorization,
@@ -22,8 +25,13 @@ def merchants_open() -> QuerySet[Merchant]:
 
 
 def normalize_registration_number(number: str) -> str:
-    """Registration numbers compared without spaces, dashes or case ("12-345 ab" == "12345AB")."""
-    return "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+    """Registration numbers compared without spaces, dashes or case ("12-345 ab" == "12345AB"), in
+    ASCII (`marketplace.identifiers.registration_number_key`); "" for what is not a registration
+    number at all (a search for anything else)."""
+    try:
+        return identifiers.registration_number_key(number)
+    except InvalidIdentifier:
+        return ""
 
 
 def registration_blacklisted(number: str) -> BlacklistEntry | None:
@@ -106,6 +114,35 @@ def seller_product_counts(merchant) -> dict[str, int]:
 
 def application_current(merchant) -> MerchantApplication | None:
     return merchant.applications.order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class SellerStanding:
+    """Where a store stands, as the seller dashboard shows it: `state` names the badge's style."""
+
+    state: str
+    label: str
+    approved: bool
+    application: MerchantApplication | None = None
+
+
+def seller_standing(merchant: Merchant) -> SellerStanding:
+    """An approved, suspended or blacklisted store shows its status; a store not yet approved shows
+    where its application really stands (a draft is not "pending review")."""
+    if merchant.status != Merchant.Status.PENDING:
+        return SellerStanding(
+            merchant.status, merchant.get_status_display(), merchant.status == Merchant.Status.APPROVED
+        )
+    application = application_current(merchant)
+    state = application.state if application else MerchantApplication.State.DRAFT
+    labels = {
+        MerchantApplication.State.DRAFT: _("Application not yet submitted"),
+        MerchantApplication.State.SUBMITTED: _("Application waiting for review"),
+        MerchantApplication.State.NEEDS_INFO: _("More information requested"),
+        MerchantApplication.State.REJECTED: _("Application rejected"),
+        MerchantApplication.State.APPROVED: Merchant.Status.APPROVED.label,
+    }
+    return SellerStanding(state, str(labels[state]), False, application)
 
 
 def review_queue() -> QuerySet[MerchantApplication]:
@@ -216,7 +253,11 @@ def penalty_status(merchant, *, points=None) -> PenaltyStatus:
 
 
 def blacklist_public() -> QuerySet[BlacklistEntry]:
-    return BlacklistEntry.objects.filter(lifted_at__isnull=True).order_by("-created_at", "-pk")
+    return (
+        BlacklistEntry.objects.filter(lifted_at__isnull=True)
+        .select_related("merchant")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def merchant_credit(merchant) -> dict:

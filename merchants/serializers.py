@@ -7,6 +7,8 @@ from djmoney.settings import CURRENCY_CHOICES
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace import identifiers, limits
+from marketplace.errors import InvalidIdentifier
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory
 
 from .models import (
@@ -20,6 +22,14 @@ from .models import (
 from .services import APPLICATION_FIELDS
 
 CURRENCY_CODES = frozenset(code for code, _name in CURRENCY_CHOICES)
+
+
+def _canonical(kind, value, **options) -> str:
+    """`value` in the canonical form of `kind` (`marketplace.identifiers`), as a field error."""
+    try:
+        return kind(value, **options)
+    except InvalidIdentifier as exc:
+        raise serializers.ValidationError(str(exc)) from exc
 
 
 class ReviewDecisionSerializer(serializers.ModelSerializer):
@@ -60,7 +70,13 @@ class BrandAuthorizationSerializer(serializers.ModelSerializer):
     )
     brand_name = serializers.CharField(source="brand.name", read_only=True)
     new_brand_name = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
-    new_brand_country = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    new_brand_country = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 3166-1 alpha-2 code of a new brand's country, e.g. JP.",
+    )
 
     class Meta:
         model = BrandAuthorization
@@ -78,12 +94,19 @@ class BrandAuthorizationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status"]
 
+    def validate_new_brand_country(self, value):
+        return _canonical(identifiers.country_code, value, allow_blank=True)
+
 
 class ApplicationSerializer(serializers.ModelSerializer):
     """The merchant's own application; only the company fields are writable, and only while it is
     a draft or the reviewer asked for more."""
 
-    country = serializers.CharField(required=False, allow_blank=True)
+    country = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="ISO 3166-1 alpha-2 code, e.g. JP (mainland China is refused).",
+    )
     problems = serializers.SerializerMethodField()
     decisions = ReviewDecisionSerializer(many=True, read_only=True)
 
@@ -100,6 +123,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decisions",
         ]
         read_only_fields = ["state", "reviewer_message", "submitted_at", "decided_at"]
+
+    def validate_country(self, value):
+        return _canonical(identifiers.country_code, value, allow_blank=True)
+
+    def validate_registration_number(self, value):
+        return _canonical(identifiers.registration_number, value)
+
+    def validate_contact_phone(self, value):
+        return _canonical(identifiers.contact_phone, value)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_problems(self, application) -> list[str]:
@@ -185,10 +217,27 @@ class SellerVariantSerializer(serializers.ModelSerializer):
     `price_currency` other than that is refused (400, `product_not_allowed`)."""
 
     id = serializers.IntegerField(required=False, help_text="Give it to change an existing variant.")
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, source="price.amount")
+    # Bounds of `marketplace.limits` (also database check constraints): 400 naming the field.
+    price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        source="price.amount",
+        min_value=limits.PRICE_MIN,
+        max_value=limits.PRICE_MAX,
+        help_text=f"Above zero, at most {limits.PRICE_MAX:,}, two decimals.",
+    )
     price_currency = serializers.CharField(source="price.currency.code", required=False, max_length=3)
-    stock = serializers.IntegerField()
+    stock = serializers.IntegerField(min_value=0, max_value=limits.STOCK_MAX)
+    weight_grams = serializers.IntegerField(
+        min_value=limits.WEIGHT_MIN_GRAMS, max_value=limits.WEIGHT_MAX_GRAMS, required=False
+    )
     sku = serializers.CharField(max_length=64)  # uniqueness is the service's rule (clear message)
+
+    def validate_sku(self, value):
+        try:
+            return identifiers.sku(value)
+        except InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
     class Meta:
         model = ProductVariant

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace import identifiers
 from marketplace.models import Brand, Product, User
 from marketplace.selectors import catalog_changed
 
@@ -143,6 +144,13 @@ def merchant_application_update(*, application: MerchantApplication, actor: User
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise ValueError(f"not application fields: {sorted(unknown)}")
+    # Codes and identifiers in their canonical ASCII form, or a clear InvalidIdentifier (400).
+    if "country" in fields:
+        fields["country"] = identifiers.country_code(fields["country"], allow_blank=True)
+    if "registration_number" in fields:
+        fields["registration_number"] = identifiers.registration_number(fields["registration_number"])
+    if "contact_phone" in fields:
+        fields["contact_phone"] = identifiers.contact_phone(fields["contact_phone"])
     country = fields.get("country", application.country)
     number = fields.get("registration_number", application.registration_number)
     _check_company(country, number, application.merchant)
@@ -191,8 +199,9 @@ def brand_authorization_add(
             raise InvalidAuthorization(_("choose a brand or enter the name of a new one"))
         brand = Brand.objects.filter(name__iexact=name).first()
         if brand is None:
-            if not new_brand_country:
+            if not (new_brand_country or "").strip():
                 raise InvalidAuthorization(_("a new brand needs its country"))
+            new_brand_country = identifiers.country_code(new_brand_country)
             brand = Brand.objects.create(
                 name=name,
                 slug=_unique_slug(Brand, name),
@@ -226,6 +235,32 @@ def brand_authorization_add(
         valid_from=valid_from,
         valid_until=valid_until,
     )
+
+
+@transaction.atomic
+def brand_authorization_request(
+    *, merchant: Merchant, actor: User, document=None, **fields
+) -> BrandAuthorization:
+    """Ask for a brand (`brand_authorization_add`) with its supporting document in one transaction:
+    a document the content check refuses writes nothing, neither the authorization nor a proposed
+    brand, so the merchant can simply try again with the right file."""
+    if document is not None:
+        document_sniff(document)  # before any write: the common refusal costs nothing to undo
+    authorization = brand_authorization_add(merchant=merchant, actor=actor, **fields)
+    if document is not None:
+        kind = (
+            QualificationDocument.Kind.TRADEMARK_CERTIFICATE
+            if authorization.kind == BrandAuthorization.Kind.OWNER
+            else QualificationDocument.Kind.AUTHORIZATION_LETTER
+        )
+        qualification_document_upload(
+            merchant=merchant,
+            actor=actor,
+            kind=kind,
+            uploaded_file=document,
+            brand_authorization=authorization,
+        )
+    return authorization
 
 
 @transaction.atomic

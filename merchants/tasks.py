@@ -16,7 +16,12 @@ def brand_authorizations_expire_daily():
 
 
 @shared_task
-def product_import_run(*, import_id: int):
+def product_import_run(*, import_id: int, language: str | None = None):
+    """`language`: the uploader's, for the rare message that is stored as text (a whole-file failure);
+    row errors are stored in English and translated when shown."""
+    from django.utils import translation
+
     from .product_import import product_import_run as run
 
-    run(import_id=import_id)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        run(import_id=import_id)

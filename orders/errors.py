@@ -69,6 +69,17 @@ class OrderLimitExceeded(DomainError):
         super().__init__(merchant=merchant, goods=goods, limit=limit)
 
 
+class ItemOverOrderLimit(DomainError):
+    code = "item_over_order_limit"
+    message = _(
+        "“%(name)s” costs %(price)s, over the %(limit)s limit for one cross-border order, so it cannot be "
+        "bought here."
+    )
+
+    def __init__(self, name, price, limit):
+        super().__init__(name=name, price=price, limit=limit)
+
+
 class AnnualLimitExceeded(DomainError):
     code = "annual_limit_exceeded"
     message = _(
@@ -94,3 +105,24 @@ class OrderNotCancellable(DomainError):
 
     def __init__(self, status):
         super().__init__(status=status)
+
+
+class PriceNotPayable(DomainError):
+    """A line whose price comes to nothing in CNY (a tiny price in a weak currency): money moved by a
+    payment must be positive, so it cannot be bought."""
+
+    code = "price_not_payable"
+    message = _("“%(name)s” cannot be bought at its current price. Please remove it from your cart.")
+
+    def __init__(self, name):
+        super().__init__(name=name)
+
+
+class CheckoutTotalNotPositive(DomainError):
+    code = "checkout_total_not_positive"
+    message = _(
+        "This checkout comes to %(total)s; an order must be for more than nothing, so it was not placed."
+    )
+
+    def __init__(self, total):
+        super().__init__(total=total)

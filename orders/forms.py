@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
+
 from . import rules
 from .errors import InvalidIdentityNumber
 from .models import Address
@@ -12,10 +15,10 @@ class AddressForm(forms.ModelForm):
         fields = ["recipient", "phone", "province", "city", "district", "street"]
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].replace(" ", "").replace("-", "")
-        if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-            raise forms.ValidationError(_("Please enter an 11-digit mainland mobile number."))
-        return phone
+        try:
+            return identifiers.mainland_mobile(self.cleaned_data["phone"])
+        except InvalidIdentifier as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class IdentityForm(forms.Form):

@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from marketplace import identifiers, limits
+from marketplace.i18n import localized_value
 from marketplace.models import Product
+
+from . import rules
 
 
 class Cart(models.Model):
@@ -39,7 +43,13 @@ class CartItem(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_unique_variant")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cart_item_unique_variant"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=rules.MAX_QUANTITY_PER_LINE),
+                name="cart_item_quantity_bounded",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.quantity} x {self.variant_id}"
@@ -65,6 +75,11 @@ class Address(models.Model):
     def __str__(self):
         return f"{self.recipient} {self.one_line}"
 
+    def save(self, *args, **kwargs):
+        # Last line of defence: no path stores a look-alike (`marketplace.identifiers`).
+        self.phone = identifiers.mainland_mobile(self.phone)
+        super().save(*args, **kwargs)
+
     @property
     def one_line(self) -> str:
         return f"{self.province} {self.city} {self.district} {self.street}"
@@ -87,11 +102,24 @@ class BuyerIdentity(models.Model):
         verbose_name_plural = _("buyer identities")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "id_number"], name="buyer_identity_unique_per_user")
+            # Unique by the canonical number (`save()` canonicalises; the check keeps it ASCII).
+            models.UniqueConstraint(fields=["user", "id_number"], name="buyer_identity_unique_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(id_number__regex=identifiers.RESIDENT_ID_DB_REGEX),
+                name="buyer_identity_id_number_canonical",
+            ),
         ]
 
     def __str__(self):
         return f"{self.real_name} {self.id_number_masked}"
+
+    def save(self, *args, **kwargs):
+        # The canonical number with its checksum and birth date checked, whatever path saves it:
+        # a look-alike can never become a second identity with a fresh annual quota.
+        from .rules import resident_id_validate
+
+        self.id_number = resident_id_validate(self.id_number)
+        super().save(*args, **kwargs)
 
     @property
     def id_number_masked(self) -> str:
@@ -179,9 +207,32 @@ class Order(models.Model):
             models.Index(fields=["merchant", "status", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
         ]
+        # An order carries goods, so its goods and total are above zero (docs/rules.md, "Amounts and
+        # their bounds").
+        constraints = [
+            models.CheckConstraint(condition=models.Q(goods_total__gt=0), name="order_goods_positive"),
+            models.CheckConstraint(
+                condition=models.Q(shipping_fee__gte=0), name="order_shipping_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(tax_total__gte=0), name="order_tax_not_negative"),
+            models.CheckConstraint(condition=models.Q(total__gt=0), name="order_total_positive"),
+            models.CheckConstraint(
+                condition=models.Q(exchange_rate__gt=0, exchange_rate__lte=limits.RATE_MAX),
+                name="order_exchange_rate_positive_bounded",
+            ),
+            # The annual quota is counted by this column: only the canonical ASCII number.
+            models.CheckConstraint(
+                condition=models.Q(buyer_id_number__regex=identifiers.RESIDENT_ID_DB_REGEX),
+                name="order_buyer_id_number_canonical",
+            ),
+        ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.buyer_id_number = identifiers.resident_id_number(self.buyer_id_number)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("orders:detail", args=[self.number])
@@ -235,8 +286,14 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey("marketplace.ProductVariant", on_delete=models.PROTECT, related_name="+")
+    # The names as they were at checkout, in both languages, so the order reads in the language of the
+    # page (`shown_product_name`); `product_name`/`variant_name` are the names in the checkout's language.
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=120, blank=True)
+    product_name_zh = models.CharField(max_length=200, blank=True)
+    product_name_en = models.CharField(max_length=200, blank=True)
+    variant_name_zh = models.CharField(max_length=120, blank=True)
+    variant_name_en = models.CharField(max_length=120, blank=True)
     sku = models.CharField(max_length=64)
     quantity = models.PositiveIntegerField()
     unit_price = MoneyField(max_digits=14, decimal_places=2)  # in the merchant's currency
@@ -247,9 +304,36 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=rules.MAX_QUANTITY_PER_LINE),
+                name="order_line_quantity_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0, unit_price__lte=limits.PRICE_MAX),
+                name="order_line_unit_price_positive_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price_cny__gt=0), name="order_line_unit_price_cny_positive"
+            ),
+            models.CheckConstraint(condition=models.Q(goods_cny__gt=0), name="order_line_goods_positive"),
+            models.CheckConstraint(condition=models.Q(tax_cny__gte=0), name="order_line_tax_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0), name="order_line_tax_rate_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def shown_product_name(self) -> str:
+        """The product's name in the page's language, else in the other one (docs/rules.md)."""
+        return localized_value(self, "product_name") or self.product_name
+
+    @property
+    def shown_variant_name(self) -> str:
+        return localized_value(self, "variant_name") or self.variant_name
 
     @classmethod
     def from_priced(cls, order, line) -> "OrderLine":
@@ -260,6 +344,10 @@ class OrderLine(models.Model):
             variant=line.variant,
             product_name=line.product.name,
             variant_name=line.variant.name,
+            product_name_zh=line.product.name_zh,
+            product_name_en=line.product.name_en,
+            variant_name_zh=line.variant.name_zh,
+            variant_name_en=line.variant.name_en,
             sku=line.variant.sku,
             quantity=line.quantity,
             unit_price=line.variant.price,

@@ -27,6 +27,11 @@ class PricedLine:
     def product(self):
         return self.variant.product
 
+    @property
+    def over_order_limit(self) -> bool:
+        """One unit alone is over the per-order limit: this line can never be checked out."""
+        return rules.unit_over_order_limit(self.unit_price_cny)
+
 
 @dataclass
 class PricedGroup:
@@ -95,7 +100,7 @@ class PricedCart:
     @property
     def has_problems(self) -> bool:
         return any(group.over_limit for group in self.groups) or any(
-            not line.available for line in self.lines
+            not line.available or line.over_order_limit for line in self.lines
         )
 
 

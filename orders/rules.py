@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
 from marketplace.models import Product
 
 from .errors import InvalidIdentityNumber
@@ -27,6 +29,13 @@ SHIP_WITHIN_HOURS = {Product.ShippingMode.DIRECT_MAIL: 120, Product.ShippingMode
 MAX_QUANTITY_PER_LINE = 99
 
 
+def unit_over_order_limit(unit_price_cny: Decimal) -> bool:
+    """One unit alone is worth more than one order may carry: it can never be checked out (the customs
+    exception for a single indivisible item is not implemented). The product page, the cart, checkout
+    and adding to the cart all ask here."""
+    return unit_price_cny > ORDER_GOODS_LIMIT
+
+
 def shipping_fee(shipping_mode: str, goods: Decimal) -> Decimal:
     return Decimal("0.00") if goods >= FREE_SHIPPING_FROM else SHIPPING_FEES[shipping_mode]
 
@@ -45,10 +54,13 @@ def id_number_check_code(first17: str) -> str:
 
 
 def resident_id_validate(number: str, *, today: date | None = None) -> str:
-    """The ID number normalised (trimmed, upper-case X), or `InvalidIdentityNumber` saying why."""
-    number = (number or "").strip().replace(" ", "").upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise InvalidIdentityNumber(_("it must be 18 characters: 17 digits and a final digit or X"))
+    """The ID number in its canonical ASCII form (`marketplace.identifiers.resident_id_number`:
+    full-width digits accepted, spaces and invisible characters removed, upper-case X, digits of other
+    scripts refused), or `InvalidIdentityNumber` saying why."""
+    try:
+        number = identifiers.resident_id_number(number)
+    except InvalidIdentifier as exc:
+        raise InvalidIdentityNumber(exc.reason) from exc
     if number[0] == "0":
         raise InvalidIdentityNumber(_("the region code is not valid"))
     try:

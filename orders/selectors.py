@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from marketplace import identifiers
 from marketplace import selectors as catalog
 from marketplace.models import ProductImage
 from marketplace.money import round_cny
@@ -75,6 +76,7 @@ def quota_used(id_number: str, *, year: int | None = None) -> Decimal:
     calendar year (China time), plus unpaid orders placed this year (their quota is reserved)."""
     year = year or timezone.localtime().year
     start, end = _year_bounds(year)
+    id_number = identifiers.resident_id_number(id_number)  # counted by the canonical number only
     total = (
         Order.objects.filter(buyer_id_number=id_number)
         .filter(

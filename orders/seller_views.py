@@ -5,13 +5,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from merchants.permissions import merchant_member_required
+from merchants.permissions import approved_merchant_required
 
 from . import selectors
 from .models import Order
 
 
-@merchant_member_required
+@approved_merchant_required
 def order_list(request):
     merchant = request.merchant
     status = request.GET.get("status", Order.Status.PAID)

@@ -5,9 +5,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
+
 from . import rules
 from .errors import InvalidIdentityNumber
-from .models import Address, Order, OrderEvent, OrderLine
+from .models import Address, Order, OrderEvent, OrderLine, mask_phone
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
@@ -23,6 +26,10 @@ class CartLineSerializer(serializers.Serializer):
     goods = serializers.DecimalField(**MONEY)
     tax = serializers.DecimalField(**MONEY)
     available = serializers.BooleanField(read_only=True)
+    over_order_limit = serializers.BooleanField(
+        read_only=True,
+        help_text="One unit is over the 5,000 CNY order limit: this line cannot be checked out.",
+    )
 
 
 class CartGroupSerializer(serializers.Serializer):
@@ -59,17 +66,29 @@ class CartQuantitySerializer(serializers.Serializer):
     )
 
 
+class MaskedPhoneField(serializers.CharField):
+    """Written in full; read back masked (138****8000), as the pages show it."""
+
+    def to_representation(self, value):
+        return mask_phone(super().to_representation(value))
+
+
 class AddressSerializer(serializers.ModelSerializer):
+    phone = MaskedPhoneField(
+        max_length=20,
+        help_text=_("An 11-digit mainland mobile number; answers show it masked (138****8000)."),
+    )
+
     class Meta:
         model = Address
         fields = ["id", "recipient", "phone", "province", "city", "district", "street"]
         read_only_fields = ["id"]
 
     def validate_phone(self, value):
-        phone = value.replace(" ", "").replace("-", "")
-        if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-            raise serializers.ValidationError(_("Please enter an 11-digit mainland mobile number."))
-        return phone
+        try:
+            return identifiers.mainland_mobile(value)
+        except InvalidIdentifier as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class IdentityInputSerializer(serializers.Serializer):
@@ -109,6 +128,9 @@ class OrderLineSerializer(serializers.ModelSerializer):
     tax = serializers.DecimalField(source="tax_cny.amount", **MONEY)
     unit_price = serializers.DecimalField(source="unit_price.amount", **MONEY)
     currency = serializers.CharField(source="unit_price.currency.code", read_only=True)
+    # In the request's language (Accept-Language), falling back to the other one.
+    product_name = serializers.CharField(source="shown_product_name", read_only=True)
+    variant_name = serializers.CharField(source="shown_variant_name", read_only=True)
 
     class Meta:
         model = OrderLine

@@ -9,13 +9,15 @@ import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import identifiers, limits
 from marketplace import selectors as catalog
 from marketplace.models import ProductVariant
-from marketplace.money import format_cny
+from marketplace.money import format_cny, to_cny
 from payments import services as payment_services
 from payments.models import Payment
 
@@ -23,14 +25,17 @@ from . import rules, selectors
 from .errors import (
     AnnualLimitExceeded,
     CartEmpty,
+    CheckoutTotalNotPositive,
     DuplicateIdentity,
     IllegalTransition,
     InsufficientStock,
     InvalidQuantity,
+    ItemOverOrderLimit,
     MissingRealName,
     NotFound,
     OrderLimitExceeded,
     OrderNotCancellable,
+    PriceNotPayable,
     ProductUnavailable,
 )
 from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent, OrderLine
@@ -61,6 +66,21 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
+ID_MAX = 2**63 - 1  # the largest id a BigAutoField column can hold
+
+
+def _variant_id(value, message) -> int:
+    """A variant id from a request, or `NotFound`: a number beyond the id column's range (2**63) or not a
+    number at all names no variant, and must not reach the database as a query it cannot run."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(message) from exc
+    if not 1 <= number <= ID_MAX:
+        raise NotFound(message)
+    return number
+
+
 def _buyable_variant(variant_id) -> ProductVariant:
     variant = (
         ProductVariant.objects.filter(pk=variant_id, is_active=True, product__in=catalog.products_visible())
@@ -77,6 +97,7 @@ def cart_add(*, cart: Cart, variant_id, quantity=1) -> CartItem:
     """Add a visible, active variant; adding one already in the cart adds to its quantity."""
     quantity = _check_quantity(quantity)
     variant = _buyable_variant(variant_id)
+    _check_unit_within_order_limit(variant)
     item = CartItem.objects.select_for_update().filter(cart=cart, variant=variant).first()
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)
@@ -91,6 +112,13 @@ def cart_add(*, cart: Cart, variant_id, quantity=1) -> CartItem:
     return item
 
 
+def _check_unit_within_order_limit(variant: ProductVariant) -> None:
+    """Refuse what could never be checked out: one unit alone over the per-order limit."""
+    unit = to_cny(variant.price, catalog.exchange_rates(use_cache=False))
+    if rules.unit_over_order_limit(unit):
+        raise ItemOverOrderLimit(variant.product.name, format_cny(unit), format_cny(rules.ORDER_GOODS_LIMIT))
+
+
 @transaction.atomic
 def cart_set_quantity(*, cart: Cart, variant_id, quantity) -> CartItem | None:
     """Set a line's quantity; 0 removes it."""
@@ -98,6 +126,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity) -> CartItem | None:
         quantity = int(quantity)
     except (TypeError, ValueError) as exc:
         raise InvalidQuantity(rules.MAX_QUANTITY_PER_LINE) from exc
+    variant_id = _variant_id(variant_id, _("This item is not in your cart."))
     item = CartItem.objects.select_for_update().filter(cart=cart, variant_id=variant_id).first()
     if item is None:
         raise NotFound(_("This item is not in your cart."))
@@ -115,6 +144,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity) -> CartItem | None:
 
 @transaction.atomic
 def cart_remove(*, cart: Cart, variant_id) -> None:
+    variant_id = _variant_id(variant_id, _("This item is not in your cart."))
     CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
 
 
@@ -148,7 +178,7 @@ def address_create(*, user, recipient, phone, province, city, district, street) 
     return Address.objects.create(
         user=user,
         recipient=recipient.strip(),
-        phone=phone.strip(),
+        phone=identifiers.mainland_mobile(phone),
         province=province.strip(),
         city=city.strip(),
         district=district.strip(),
@@ -164,7 +194,10 @@ def address_delete(*, user, address_id) -> None:
 
 @transaction.atomic
 def identity_create(*, user, real_name: str, id_number: str) -> BuyerIdentity:
-    """Save a buyer identity after checking the ID number (checksum and birth date)."""
+    """Save a buyer identity after checking the ID number (checksum and birth date). The number is
+    kept in its canonical ASCII form, so a look-alike of a saved number (full-width digits, a digit
+    of another script, a lower-case x, spaces or invisible characters) is "already saved" rather
+    than a second identity with a fresh annual quota."""
     number = rules.resident_id_validate(id_number)
     real_name = real_name.strip()
     if not real_name:
@@ -248,8 +281,12 @@ def stock_reserve(quantities: dict[int, int]) -> None:
 
 
 def stock_release(order: Order) -> None:
+    """Return a cancelled order's units. Stock never exceeds `limits.STOCK_MAX` (a check constraint):
+    a merchant who set the ceiling meanwhile keeps the ceiling."""
     for line in sorted(order.lines.all(), key=lambda line: line.variant_id):
-        ProductVariant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
+        ProductVariant.objects.filter(pk=line.variant_id).update(
+            stock=Least(F("stock") + line.quantity, Value(limits.STOCK_MAX))
+        )
 
 
 # ---------------------------------------------------------------------------------------- checkout
@@ -303,6 +340,15 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
     for line in priced.lines:
         if not line.available:
             raise ProductUnavailable(line.product.name)
+        if line.unit_price_cny <= 0 or line.goods <= 0:
+            raise PriceNotPayable(line.product.name)
+        if line.over_order_limit:
+            raise ItemOverOrderLimit(
+                line.product.name, format_cny(line.unit_price_cny), format_cny(rules.ORDER_GOODS_LIMIT)
+            )
+    # Money moved by a payment is positive (the database refuses anything else too; this says why).
+    if priced.total <= 0 or any(group.total <= 0 for group in priced.groups):
+        raise CheckoutTotalNotPositive(format_cny(priced.total))
     for group in priced.groups:
         if group.over_limit:
             raise OrderLimitExceeded(

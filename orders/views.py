@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.confirm import confirmation_page, is_confirmed
 from marketplace.errors import DomainError
 from marketplace.money import format_cny
 from payments.models import Payment
@@ -228,6 +229,21 @@ def order_detail(request, number):
 @login_required
 @require_POST
 def order_cancel(request, number):
+    order = selectors.order_for_user(request.user, number)
+    if order is None:
+        raise Http404(_("No such order."))
+    if order.status == Order.Status.PAID and not is_confirmed(request):
+        # Money goes back: nothing is cancelled without an explicit yes (marketplace/confirm.py).
+        return confirmation_page(
+            request,
+            title=_("Cancel order %(number)s?") % {"number": order.number},
+            message=_(
+                "The order will be cancelled and %(amount)s refunded to your card. This cannot be undone."
+            )
+            % {"amount": format_cny(order.total.amount)},
+            button=_("Yes, cancel and refund"),
+            back_url=order.get_absolute_url(),
+        )
     try:
         refund = services.order_cancel(
             user=request.user,

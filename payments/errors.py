@@ -1,5 +1,7 @@
 """Domain errors of payments and refunds."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
@@ -54,3 +56,26 @@ class IdempotencyKeyReused(DomainError):
 
 class LedgerUnbalanced(Exception):
     """A programming error: a ledger transaction whose entries do not sum to zero."""
+
+
+class InvalidPaymentAmount(DomainError):
+    """Money moved by a payment or a refund is always above zero: a charge or refund of zero or less is
+    refused by every service and gateway (and the database's check constraints)."""
+
+    code = "invalid_payment_amount"
+    message = _("A payment or refund must be for more than zero (this one is %(amount)s).")
+
+    def __init__(self, amount):
+        super().__init__(amount=amount)
+
+
+def amount_check_positive(amount) -> Decimal:
+    """The amount as a finite Decimal above zero, or `InvalidPaymentAmount`."""
+    value = getattr(amount, "amount", amount)
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise InvalidPaymentAmount(value) from exc
+    if not value.is_finite() or value <= 0:
+        raise InvalidPaymentAmount(value)
+    return value

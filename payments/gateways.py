@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 
+from .errors import amount_check_positive
+
 
 @dataclass(frozen=True)
 class Card:
@@ -49,7 +51,8 @@ class PaymentGateway:
     name = "base"
 
     def create_payment(self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str) -> str:
-        """Register a payment of `amount`; returns the gateway's id for it."""
+        """Register a payment of `amount` (above zero, else `InvalidPaymentAmount`); returns the
+        gateway's id for it."""
         raise NotImplementedError
 
     def confirm(self, *, payment_id: str, card: Card, idempotency_key: str) -> GatewayResult:
@@ -57,7 +60,8 @@ class PaymentGateway:
         raise NotImplementedError
 
     def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> GatewayResult:
-        """Give back `amount` (at most what was charged and not yet refunded)."""
+        """Give back `amount` (above zero, else `InvalidPaymentAmount`; at most what was charged and
+        not yet refunded)."""
         raise NotImplementedError
 
 
@@ -101,6 +105,7 @@ class SandboxGateway(PaymentGateway):
             return SandboxOperation.objects.get(idempotency_key=fields["idempotency_key"])
 
     def create_payment(self, *, amount, currency, reference, idempotency_key):
+        amount = amount_check_positive(amount)  # a processor never takes a charge of zero or less
         done = self._replay(idempotency_key)
         if done is None:
             intent = "sbpi_" + secrets.token_hex(8)
@@ -147,6 +152,7 @@ class SandboxGateway(PaymentGateway):
 
         from .models import SandboxOperation
 
+        amount = amount_check_positive(amount)
         done = self._replay(idempotency_key)
         if done is not None:
             return GatewayResult(**done.response)

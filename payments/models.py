@@ -36,6 +36,10 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
+        # Money moved by a payment is positive: a charge of zero or less is never recorded.
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")
+        ]
 
     def __str__(self):
         return self.reference
@@ -83,6 +87,9 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+        ]
 
     def __str__(self):
         return f"refund {self.order_id} {self.amount}"
@@ -130,6 +137,10 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["account", "order"])]
+        # Entries are signed (debit +, credit -); a zero entry moves nothing and is never written.
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_entry_amount_not_zero")
+        ]
 
     def __str__(self):
         return f"{self.account} {self.amount}"
@@ -154,6 +165,9 @@ class SandboxOperation(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="sandbox_operation_amount_positive")
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.intent} {self.outcome}"

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.money import format_money
+
 from .errors import (
     IdempotencyKeyReused,
     LedgerUnbalanced,
@@ -23,6 +25,7 @@ from .errors import (
     PaymentInProgress,
     RefundFailed,
     RefundInProgress,
+    amount_check_positive,
 )
 from .gateways import Card, GatewayError, GatewayResult, get_gateway
 from .models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, PaymentAttempt, Refund
@@ -47,6 +50,7 @@ def ledger_post(*, kind: str, entries, payment=None, refund=None, description: s
 def escrow_hold(*, payment: Payment, orders) -> LedgerTransaction:
     """The card was charged: the gateway owes us the total; each order's goods and shipping are
     held in escrow for its merchant and its tax is owed to customs."""
+    amount_check_positive(payment.amount)
     entries = [(LedgerAccount.GATEWAY_CLEARING, None, payment.amount.amount)]
     for order in orders:
         entries.append((LedgerAccount.ESCROW, order, -order.escrow_amount.amount))
@@ -61,6 +65,7 @@ def escrow_hold(*, payment: Payment, orders) -> LedgerTransaction:
 
 def escrow_refund(*, refund: Refund, order) -> LedgerTransaction:
     """A refund before release comes out of the order's escrow and its tax."""
+    amount_check_positive(refund.amount)
     return ledger_post(
         kind=LedgerTransaction.Kind.REFUND,
         entries=[
@@ -82,11 +87,11 @@ def _reference() -> str:
 
 
 def payment_create(*, user, amount: Decimal, checkout_key: str) -> Payment:
-    """The payment for one checkout (inside the checkout's transaction)."""
+    """The payment for one checkout (inside the checkout's transaction). Its amount is above zero."""
     return Payment.objects.create(
         reference=_reference(),
         user=user,
-        amount=amount,
+        amount=amount_check_positive(amount),
         checkout_key=checkout_key,
         gateway=get_gateway().name,
     )
@@ -129,6 +134,7 @@ def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str)
             raise PaymentAlreadyMade()
         if payment.status == Payment.Status.CANCELLED:
             raise PaymentCancelled()
+        amount_check_positive(payment.amount)
         payment_check_not_processing(payment=payment)
         attempt = PaymentAttempt.objects.create(
             payment=payment, idempotency_key=idempotency_key, card_last4=card.last4
@@ -206,6 +212,7 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
             return refund
         if order.status != Order.Status.PAID:
             raise OrderNotCancellable(Order.Status(order.status).label)
+        amount_check_positive(order.total)
         order_check_no_refund_processing(order=order)
         try:
             with transaction.atomic():
@@ -235,7 +242,7 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
             order_services.order_refunded(
                 order=order,
                 actor=actor,
-                note=_("%(amount)s refunded to the card.") % {"amount": refund.amount},
+                note=_("%(amount)s refunded to the card.") % {"amount": format_money(refund.amount)},
             )
         else:
             refund.status = Refund.Status.FAILED

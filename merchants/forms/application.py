@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import identifiers
+from marketplace.errors import InvalidIdentifier
 from marketplace.forms import SignupForm
 from marketplace.models import Brand, User
 
@@ -18,6 +20,14 @@ class MerchantSignupForm(SignupForm):
         return user
 
 
+def _canonical(kind, value) -> str:
+    """`value` in the canonical ASCII form of `kind` (`marketplace.identifiers`), as a form error."""
+    try:
+        return kind(value)
+    except InvalidIdentifier as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = MerchantApplication
@@ -27,6 +37,9 @@ class CompanyForm(forms.ModelForm):
             "country": _("Mainland China is not accepted; Hong Kong, Macau and Taiwan count as overseas."),
             "registration_number": _("As printed on the company registration certificate."),
         }
+
+    def clean_registration_number(self):
+        return _canonical(identifiers.registration_number, self.cleaned_data["registration_number"])
 
 
 class StoreContactForm(forms.ModelForm):
@@ -41,6 +54,9 @@ class StoreContactForm(forms.ModelForm):
             "settlement_currency",
         )
         help_texts = {"settlement_currency": _("You price products and receive payouts in this currency.")}
+
+    def clean_contact_phone(self):
+        return _canonical(identifiers.contact_phone, self.cleaned_data["contact_phone"])
 
 
 class BrandAuthorizationForm(forms.Form):

@@ -1,12 +1,12 @@
 """Seller dashboard forms for products, variants, images and imports. They only validate input; the
 catalog services (`marketplace.services`) decide and write."""
 
-from decimal import Decimal
-
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import identifiers, limits
+from marketplace.errors import InvalidIdentifier
 from marketplace.models import Brand, Category, Product, ProductVariant, TaxCategory
 
 from ..selectors import brands_sellable
@@ -88,8 +88,26 @@ def _price_field(currency):
         label=_("price (%(currency)s)") % {"currency": currency},
         max_digits=14,
         decimal_places=2,
-        min_value=Decimal("0.01"),
+        validators=limits.price_validators,
     )
+
+
+# Stock and weight carry the bounds of `marketplace.limits` (the database's check constraints), so a
+# stock of 2**31 is a form error, not a database error.
+def _stock_field():
+    return forms.IntegerField(label=_("stock"), initial=0, validators=limits.stock_validators)
+
+
+def _weight_field():
+    return forms.IntegerField(label=_("weight (g)"), initial=500, validators=limits.weight_validators)
+
+
+def clean_sku(value) -> str:
+    """The SKU's canonical form (upper-case ASCII, no spaces): what uniqueness applies to."""
+    try:
+        return identifiers.sku(value)
+    except InvalidIdentifier as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 class ProductCreateForm(ProductForm):
@@ -98,8 +116,8 @@ class ProductCreateForm(ProductForm):
     sku = forms.CharField(label=_("SKU"), max_length=64)
     option_zh = forms.CharField(label=_("option (Chinese)"), max_length=120, required=False)
     option_en = forms.CharField(label=_("option (English)"), max_length=120, required=False)
-    stock = forms.IntegerField(label=_("stock"), min_value=0, initial=0)
-    weight_grams = forms.IntegerField(label=_("weight (g)"), min_value=1, initial=500)
+    stock = _stock_field()
+    weight_grams = _weight_field()
 
     def __init__(self, *args, merchant, **kwargs):
         super().__init__(*args, merchant=merchant, **kwargs)
@@ -108,10 +126,13 @@ class ProductCreateForm(ProductForm):
             [*PRODUCT_FIELDS, "sku", "price", "option_zh", "option_en", "stock", "weight_grams"]
         )
 
+    def clean_sku(self):
+        return clean_sku(self.cleaned_data["sku"])
+
     def first_variant(self) -> dict:
         data = self.cleaned_data
         return {
-            "sku": data["sku"].strip(),
+            "sku": data["sku"],
             "name_zh": data["option_zh"],
             "name_en": data["option_en"],
             "price": data["price"],
@@ -121,11 +142,15 @@ class ProductCreateForm(ProductForm):
 
 
 class VariantForm(forms.ModelForm):
-    stock = forms.IntegerField(label=_("stock"))
+    stock = _stock_field()
+    weight_grams = _weight_field()
 
     class Meta:
         model = ProductVariant
         fields = ["sku", "name_zh", "name_en", "stock", "weight_grams", "is_active"]
+
+    def clean_sku(self):
+        return clean_sku(self.cleaned_data["sku"])
 
     def __init__(self, *args, currency="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,12 +158,6 @@ class VariantForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["price"].initial = self.instance.price.amount
         self.fields["is_active"].initial = True
-
-    def clean_stock(self):
-        stock = self.cleaned_data["stock"]
-        if stock is not None and stock < 0:
-            raise forms.ValidationError(_("Stock cannot be negative."))
-        return stock
 
     def variant_fields(self) -> dict:
         data = self.cleaned_data

@@ -8,9 +8,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.confirm import confirmation_page, is_confirmed
 from marketplace.errors import DomainError
 from marketplace.models import Brand
 
@@ -239,6 +241,17 @@ def merchant_action(request, pk, action):
             form = BlacklistForm(request.POST)
             if not form.is_valid():
                 raise ReasonRequired()
+            if not is_confirmed(request):  # closing a store is asked twice (marketplace/confirm.py)
+                return confirmation_page(
+                    request,
+                    title=_("Blacklist %(merchant)s?") % {"merchant": merchant.legal_name},
+                    message=_(
+                        "The store closes at once, its listings come down and it appears on the public "
+                        "blacklist. Only lifting the blacklisting, with a recorded reason, reopens it."
+                    ),
+                    button=_("Yes, blacklist"),
+                    back_url=reverse("review:merchant", args=[merchant.pk]),
+                )
             services.merchant_blacklist(
                 merchant=merchant,
                 actor=user,

@@ -165,13 +165,16 @@ def application_step(request, step):
         context["documents"] = request.merchant.documents.select_related("brand_authorization__brand")
     else:
         context["problems"] = services.application_problems(app)
-    return render(request, "merchants/seller/application_step.html", context)
+    # A refused submission (an unknown country code, a look-alike registration number...) is a 400.
+    form = context.get("form")
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "merchants/seller/application_step.html", context, status=status)
 
 
 def _brand_authorization_add(request, form) -> bool:
     data = form.cleaned_data
     try:
-        authorization = services.brand_authorization_add(
+        authorization = services.brand_authorization_request(
             merchant=request.merchant,
             actor=request.user,
             kind=data["kind"],
@@ -181,20 +184,8 @@ def _brand_authorization_add(request, form) -> bool:
             authorized_by=data["authorized_by"],
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
+            document=data["document"] or None,
         )
-        if data["document"]:
-            kind = (
-                QualificationDocument.Kind.TRADEMARK_CERTIFICATE
-                if authorization.kind == BrandAuthorization.Kind.OWNER
-                else QualificationDocument.Kind.AUTHORIZATION_LETTER
-            )
-            services.qualification_document_upload(
-                merchant=request.merchant,
-                actor=request.user,
-                kind=kind,
-                uploaded_file=data["document"],
-                brand_authorization=authorization,
-            )
     except DomainError as exc:
         form.add_error(None, str(exc))
         return False

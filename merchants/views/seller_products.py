@@ -26,7 +26,7 @@ from ..forms.products import (
     ProductImportForm,
     VariantFormSet,
 )
-from ..permissions import merchant_member_required
+from ..permissions import approved_merchant_required
 
 PAGE_SIZE = 20
 
@@ -39,7 +39,7 @@ def _own_product(request, pk) -> Product:
     )
 
 
-@merchant_member_required
+@approved_merchant_required
 def product_list(request):
     merchant = request.merchant
     filters = ProductFilterForm(request.GET or None)
@@ -67,7 +67,7 @@ def product_list(request):
     )
 
 
-@merchant_member_required
+@approved_merchant_required
 def product_create(request):
     merchant = request.merchant
     form = ProductCreateForm(request.POST or None, merchant=merchant)
@@ -84,7 +84,7 @@ def product_create(request):
     return render(request, "merchants/seller/product_create.html", {"form": form})
 
 
-@merchant_member_required
+@approved_merchant_required
 def product_edit(request, pk):
     """One page for a product: its description, variants, images, and publishing."""
     merchant = request.merchant
@@ -180,7 +180,7 @@ def _variants_save(request, product, formset) -> bool:
 
 
 @require_POST
-@merchant_member_required
+@approved_merchant_required
 def product_publish(request, pk):
     product = _own_product(request, pk)
     try:
@@ -195,7 +195,7 @@ def product_publish(request, pk):
 
 
 @require_POST
-@merchant_member_required
+@approved_merchant_required
 def product_unpublish(request, pk):
     product = _own_product(request, pk)
     catalog.product_unpublish(product=product, actor_merchant=request.merchant)
@@ -211,7 +211,7 @@ def _safe_next(request) -> str:
 
 
 @require_POST
-@merchant_member_required
+@approved_merchant_required
 def product_image_delete(request, pk, image_pk):
     product = _own_product(request, pk)
     image = get_object_or_404(ProductImage, pk=image_pk, product=product)
@@ -223,7 +223,7 @@ def product_image_delete(request, pk, image_pk):
 # --- Bulk import ----------------------------------------------------------------------------------------
 
 
-@merchant_member_required
+@approved_merchant_required
 def product_import(request):
     merchant = request.merchant
     form = ProductImportForm(request.POST or None, request.FILES or None)
@@ -255,13 +255,17 @@ def _own_import(request, pk):
     return found
 
 
-@merchant_member_required
+@approved_merchant_required
 def import_detail(request, pk):
     product_import = _own_import(request, pk)
-    return render(request, "merchants/seller/import_detail.html", {"import": product_import})
+    # Each recorded error in the language of this page (they are stored in English).
+    errors = [{**entry, "text": imports.import_error_text(entry)} for entry in product_import.errors]
+    return render(
+        request, "merchants/seller/import_detail.html", {"import": product_import, "errors": errors}
+    )
 
 
-@merchant_member_required
+@approved_merchant_required
 def import_status(request, pk):
     """What the import page polls every second while an import runs."""
     product_import = _own_import(request, pk)
@@ -282,7 +286,7 @@ def import_status(request, pk):
     )
 
 
-@merchant_member_required
+@approved_merchant_required
 def import_errors(request, pk):
     product_import = _own_import(request, pk)
     response = HttpResponse(imports.product_import_errors_csv(product_import), content_type="text/csv")
@@ -290,8 +294,8 @@ def import_errors(request, pk):
     return response
 
 
-@merchant_member_required
+@approved_merchant_required
 def import_template(request):
-    response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(imports.template_csv(request.merchant), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="product-import-template.csv"'
     return response

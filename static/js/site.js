@@ -16,14 +16,47 @@
   var tax = document.querySelector("[data-show-tax]");
   var original = document.querySelector("[data-show-original]");
   var stock = document.querySelector("[data-stock-label]");
+  var overLimitNotice = document.querySelector("[data-over-limit-notice]");
+  var addButton = document.querySelector("[data-add-button]");
   document.querySelectorAll("input[name=variant]").forEach(function (input) {
     input.addEventListener("change", function () {
       if (price) price.textContent = input.dataset.price;
       if (tax) tax.textContent = input.dataset.tax;
       if (original) original.textContent = input.dataset.original;
       if (stock) stock.textContent = Number(input.dataset.stock) > 0 ? stock.dataset.inStock : stock.dataset.soldOut;
+      // An option whose one unit is over the per-order limit cannot be added (the server refuses it too).
+      var overLimit = input.dataset.overLimit === "1";
+      if (overLimitNotice) overLimitNotice.hidden = !overLimit;
+      if (addButton) addButton.disabled = overLimit;
     });
   });
+  // Irreversible actions: a form with data-confirm asks in a dialog first, then is sent with confirm=yes.
+  // (The server refuses the action without that field and asks on its own page instead.)
+  var dialog = document.getElementById("confirm-dialog");
+  if (dialog && typeof dialog.showModal === "function") {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form[data-confirm]") || form.querySelector("input[name=confirm]")) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      var yes = dialog.querySelector("[data-confirm-yes]");
+      dialog.querySelector("[data-confirm-message]").textContent = form.dataset.confirm;
+      yes.textContent = form.dataset.confirmButton || yes.dataset.default;
+      dialog.returnValue = "";
+      dialog.addEventListener("close", function onClose() {
+        dialog.removeEventListener("close", onClose);
+        if (dialog.returnValue !== "yes") return;
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "confirm";
+        input.value = "yes";
+        form.appendChild(input);
+        if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+        else form.submit();
+      });
+      dialog.showModal();
+    });
+  }
   // Filters start folded on a phone so the results come first.
   var panel = document.querySelector("[data-filters-panel]");
   if (panel && window.matchMedia("(max-width: 899px)").matches) panel.removeAttribute("open");

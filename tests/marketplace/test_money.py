@@ -36,7 +36,58 @@ def test_goods_with_15_percent_consumption_tax_pay_23_1_percent():
 
 
 def test_prices_read_as_yuan_with_thousands_separator():
-    assert format_cny(Decimal("1299")) == "¥1,299.00"
-    assert format_cny(Money("42.5", "CNY")) == "¥42.50"
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the site's default language
+        assert format_cny(Decimal("1299")) == "¥1,299.00"
+        assert format_cny(Money("42.5", "CNY")) == "¥42.50"
     assert format_cny(None) == ""
     assert round_cny(Decimal("2.675")) == Decimal("2.68")
+
+
+# One money format for the whole site (marketplace.money.format_money, the `money` template filter):
+# CLDR's grouping, decimals and symbols for the page's language, and "¥" only ever for the yuan.
+@pytest.mark.parametrize(
+    ("language", "money", "expected"),
+    [
+        ("zh-hans", Decimal("1299"), "¥1,299.00"),
+        ("zh-hans", Money("3580", "JPY"), "JP¥3,580"),
+        ("zh-hans", Money("12.5", "USD"), "US$12.50"),
+        ("zh-hans", Money("45900", "KRW"), "₩45,900"),
+        ("en", Decimal("1299"), "CN¥1,299.00"),
+        ("en", Money("3580", "JPY"), "JP¥3,580"),  # CLDR's English "¥" would read as yuan here
+        ("en", Money("12.5", "USD"), "$12.50"),
+        ("en", Money("9.9", "GBP"), "£9.90"),
+        ("en", Money("1299", "CNY"), "CN¥1,299.00"),
+    ],
+)
+def test_money_reads_the_same_on_every_page_in_each_language(language, money, expected):
+    from django.utils import translation
+
+    from marketplace.money import format_money
+
+    with translation.override(language):
+        assert format_money(money) == expected
+
+
+def test_no_two_currencies_share_a_symbol_in_any_language():
+    from django.conf import settings
+
+    from marketplace.money import format_money
+
+    for language, _name in settings.LANGUAGES:
+        shown = {format_money(Money("1", c), language=language).rstrip("0.,1") for c in settings.CURRENCIES}
+        assert len(shown) == len(settings.CURRENCIES), shown
+    assert format_money(None) == "" and format_cny(Decimal("5")) == format_money(Decimal("5"), "CNY")
+
+
+def test_the_templates_and_messages_write_money_only_through_the_filter():
+    """No hand-written yuan or yen sign in a template or a translated message: it would bypass the rule
+    above (the Chinese catalog once said "¥5,000" in a sentence, read as yen by English readers)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*(root / "templates").rglob("*.html"), *(root / "static" / "js").rglob("*.js")]
+    sources.append(root / "marketplace" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    offenders = [str(path.relative_to(root)) for path in sources if "¥" in path.read_text()]
+    assert offenders == []

@@ -46,6 +46,7 @@ def test_every_table_storefront_pages_show_has_the_trigger(db):
         "marketplace_product",
         "marketplace_productvariant",
         "marketplace_productimage",
+        "marketplace_searchsynonym",
         "merchants_merchant",
     }
 

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
-from marketplace.models import Brand, Category, Product, User
+from marketplace.models import Brand, Category, Product, ProductVariant, User
 from merchants.models import Merchant
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,13 @@ def test_demo_catalog_is_big_and_believable_and_seeding_twice_changes_nothing(ca
         and visible.filter(shipping_mode="direct_mail").exists()
     )
     assert visible.filter(is_featured=True).exists()
+    # Both languages everywhere a shopper reads them: an English page must not show Chinese names.
+    assert not Product.objects.filter(Q(name_en="") | Q(name_zh="")).exists()
+    assert not ProductVariant.objects.filter(Q(name_en="") | Q(name_zh="")).exists()
+    assert not Product.objects.filter(Q(description_en="") | Q(description_zh="")).exists()
+    assert not Merchant.objects.exclude(status="pending").filter(Q(name_en="") | Q(name_zh="")).exists()
+    assert not Brand.objects.filter(name="").exists()
+    assert not Category.objects.filter(Q(name_en="") | Q(name_zh="")).exists()
 
     count = Product.objects.count()
     call_command("seed_demo", no_images=True)

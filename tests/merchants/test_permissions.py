@@ -123,20 +123,22 @@ def test_no_one_but_a_reaches_a_documents_file_and_it_is_shown_inline(client, wo
     assert b"".join(response.streaming_content)
 
 
+# Anonymous callers get 401 with `WWW-Authenticate` (they may log in); logged-in callers without the
+# right role get 403.
 API = [
-    ("get", "/api/v1/seller/application/", (403, 403, 200, 404, 403)),
-    ("patch", "/api/v1/seller/application/", (403, 403, 200, 404, 403)),
-    ("post", "/api/v1/seller/application/submit/", (403, 403, 200, 404, 403)),
-    ("get", "/api/v1/seller/brand-authorizations/", (403, 403, 200, 200, 403)),
-    ("delete", "/api/v1/seller/brand-authorizations/{authorization}/", (403, 403, 204, 404, 403)),
-    ("get", "/api/v1/seller/documents/", (403, 403, 200, 200, 403)),
-    ("get", "/api/v1/seller/documents/{document}/", (403, 403, 200, 404, 403)),
-    ("get", "/api/v1/review/applications/", (403, 403, 403, 403, 200)),
-    ("get", "/api/v1/review/applications/{application}/", (403, 403, 403, 403, 200)),
-    ("post", "/api/v1/review/applications/{application}/request-info/", (403, 403, 403, 403, 409)),
-    ("get", "/api/v1/review/brand-authorizations/", (403, 403, 403, 403, 200)),
-    ("post", "/api/v1/review/merchants/{merchant}/suspend/", (403, 403, 403, 403, 404)),  # A is not open yet
-    ("get", "/api/v1/review/merchants/{merchant}/", (403, 403, 403, 403, 404)),
+    ("get", "/api/v1/seller/application/", (401, 403, 200, 404, 403)),
+    ("patch", "/api/v1/seller/application/", (401, 403, 200, 404, 403)),
+    ("post", "/api/v1/seller/application/submit/", (401, 403, 200, 404, 403)),
+    ("get", "/api/v1/seller/brand-authorizations/", (401, 403, 200, 200, 403)),
+    ("delete", "/api/v1/seller/brand-authorizations/{authorization}/", (401, 403, 204, 404, 403)),
+    ("get", "/api/v1/seller/documents/", (401, 403, 200, 200, 403)),
+    ("get", "/api/v1/seller/documents/{document}/", (401, 403, 200, 404, 403)),
+    ("get", "/api/v1/review/applications/", (401, 403, 403, 403, 200)),
+    ("get", "/api/v1/review/applications/{application}/", (401, 403, 403, 403, 200)),
+    ("post", "/api/v1/review/applications/{application}/request-info/", (401, 403, 403, 403, 409)),
+    ("get", "/api/v1/review/brand-authorizations/", (401, 403, 403, 403, 200)),
+    ("post", "/api/v1/review/merchants/{merchant}/suspend/", (401, 403, 403, 403, 404)),  # A is not open yet
+    ("get", "/api/v1/review/merchants/{merchant}/", (401, 403, 403, 403, 404)),
 ]
 
 
@@ -147,6 +149,9 @@ def test_api(client, world, who_index, who, method, path, expected):
     body = {"legal_name": "Sakura Trading K.K."} if method == "patch" else {"reasons": "Because."}
     response = getattr(client_for(client, world, who), method)(path, body, content_type="application/json")
     assert response.status_code == expected[who_index], response.content[:300]
+    if response.status_code == 401:  # not logged in: say how to authenticate
+        assert response["WWW-Authenticate"] == "Token"
+        assert response.json()["code"] == "not_authenticated"
 
 
 def test_api_refuses_with_a_code_and_a_message(client, world):

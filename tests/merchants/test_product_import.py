@@ -223,12 +223,43 @@ def test_import_page_and_template(seller, merchant):
     assert lines[0] == HEADER and len(lines) == 3
 
 
-def test_the_template_itself_imports(seller, merchant, catalog, django_capture_on_commit_callbacks):
-    text = product_import.template_csv().replace("your-brand-slug", "sakura")
+def _downloaded_template(seller):
+    response = seller.get(reverse("seller:import_template"))
+    assert response.status_code == 200
+    return response.content.decode("utf-8")
+
+
+def test_the_unmodified_template_imports(seller, merchant, catalog, django_capture_on_commit_callbacks):
+    """The example rows name a brand the store may sell, a category and tax category that exist: the
+    template as downloaded imports without a single error (as a draft, not on sale)."""
+    text = _downloaded_template(seller)
+    example = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert example["brand"] == "sakura" and example["category"] == "skincare"
     file = SimpleUploadedFile("template.csv", text.encode("utf-8"))
     upload(seller, file, django_capture_on_commit_callbacks)
     imported = ProductImport.objects.get()
     assert imported.errors == [] and imported.created_count == 1
+    product = Product.objects.get(merchant=merchant)
+    assert product.status == Product.Status.DRAFT and product.variants.count() == 2
+
+
+def test_the_template_prefers_a_real_sub_category_and_prices_in_the_store_currency(
+    seller, merchant, brand, tax_category, rates, django_capture_on_commit_callbacks
+):
+    from tests.factories import CategoryFactory
+
+    beauty = CategoryFactory(slug="beauty-care")
+    CategoryFactory(slug="masks", parent=beauty)
+    CategoryFactory(slug="serums", parent=beauty)
+    merchant.settlement_currency = "JPY"
+    merchant.save()
+    rows = list(csv.DictReader(io.StringIO(_downloaded_template(seller).lstrip("\ufeff"))))
+    assert rows[0]["category"] == "serums"  # never the parent, which has sub-categories
+    assert rows[0]["price"] == "4195"  # ¥198 at 0.0472 CNY per yen, in whole yen
+    text = _downloaded_template(seller)
+    file = SimpleUploadedFile("template.csv", text.encode("utf-8"))
+    upload(seller, file, django_capture_on_commit_callbacks)
+    assert ProductImport.objects.get().errors == []
 
 
 def test_run_is_idempotent(seller, merchant, catalog, django_capture_on_commit_callbacks):
@@ -280,3 +311,49 @@ def test_the_upload_is_kept_in_private_storage(
     assert imported.file.storage is private_storage
     assert imported.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not str(imported.file.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_import_errors_read_in_the_language_of_the_page_not_of_the_worker(
+    seller, merchant, catalog, django_capture_on_commit_callbacks
+):
+    """The import runs in a Celery worker whose language is the site default (Chinese); its messages
+    were stored translated, so an English page showed Chinese errors. They are stored in English with
+    their values and translated when shown."""
+    from django.utils import translation
+
+    seller.post(reverse("seller:product_import"), {"file": csv_file(good_and_bad_rows())})  # not run yet
+    imported = ProductImport.objects.get(merchant=merchant)
+    with translation.override("zh-hans"):  # the worker's language
+        product_import.product_import_run(import_id=imported.pk)
+    imported.refresh_from_db()
+    assert errors_by_row(imported)[4] == [("stock", "cannot be negative")]  # stored in English
+
+    url = reverse("seller:import_detail", args=[imported.pk])
+    english = seller.get(url).content.decode()
+    assert "cannot be negative" in english and "不能为负" not in english
+    assert "prices must be in your settlement currency, USD" in english
+    seller.cookies["django_language"] = "zh-hans"
+    chinese = seller.get(url).content.decode()
+    assert "不能为负" in chinese and "cannot be negative" not in chinese
+    report = seller.get(reverse("seller:import_errors", args=[imported.pk])).content.decode("utf-8-sig")
+    assert "不能为负" in report and "USD" in report
+
+
+def test_a_whole_file_failure_reads_in_the_uploaders_language(seller, merchant, catalog, monkeypatch):
+    """The worker runs the import in the language of the page it was uploaded from."""
+    from django.utils import translation
+
+    from merchants.tasks import product_import_run as task
+
+    seller.post(reverse("seller:product_import"), {"file": csv_file(good_and_bad_rows())})  # not run yet
+    imported = ProductImport.objects.get(merchant=merchant)
+
+    def broken(merchant):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(product_import, "_Lookups", broken)
+    with translation.override("zh-hans"):  # the worker's own language
+        task.run(import_id=imported.pk, language="en")
+    imported.refresh_from_db()
+    assert imported.status == ProductImport.Status.FAILED
+    assert imported.failure == "An unexpected error stopped the import."

@@ -136,7 +136,8 @@ def test_card_errors_are_400(api, rates):
 def test_the_api_needs_a_login(rates):
     client = APIClient()
     for url in ["/api/v1/cart/", "/api/v1/orders/", "/api/v1/addresses/", "/api/v1/identities/"]:
-        assert client.get(url).status_code in (401, 403)
+        response = client.get(url)
+        assert response.status_code == 401 and response["WWW-Authenticate"] == "Token", url
 
 
 def test_one_shopper_cannot_read_anothers_orders_or_payments(api, rates):
@@ -147,3 +148,22 @@ def test_one_shopper_cannot_read_anothers_orders_or_payments(api, rates):
     assert other.get(f"/api/v1/orders/{order.number}/").status_code == 404
     assert other.get(f"/api/v1/payments/{order.payment.reference}/").status_code == 404
     assert other.get("/api/v1/orders/").json()["count"] == 0
+
+
+def test_the_address_book_shows_the_phone_masked_like_the_pages(api, client):
+    body = {
+        "recipient": "王琳",
+        "phone": "138 0013 8000",
+        "province": "上海市",
+        "city": "上海市",
+        "district": "浦东新区",
+        "street": "世纪大道 100 号",
+    }
+    created = api.post("/api/v1/addresses/", body, format="json")
+    assert created.status_code == 201 and created.json()["phone"] == "138****8000"
+    assert [a["phone"] for a in api.get("/api/v1/addresses/").json()] == ["138****8000"]
+    assert "13800138000" not in api.get("/api/v1/addresses/").content.decode()
+    address = api.user.addresses.get()
+    assert address.phone == "13800138000"  # kept in full for the courier
+    client.force_login(api.user)
+    assert address.phone_masked in client.get("/account/addresses/").content.decode()  # the same masking

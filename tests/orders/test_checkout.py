@@ -15,6 +15,7 @@ from orders.errors import (
     CartEmpty,
     IllegalTransition,
     InsufficientStock,
+    ItemOverOrderLimit,
     NotFound,
     OrderLimitExceeded,
 )
@@ -104,17 +105,42 @@ def test_someone_elses_address_is_refused(rates):
         checkout(user, other_address, identity)
 
 
-@pytest.mark.parametrize("amount, allowed", [("5000.00", True), ("5000.01", False)])
-def test_order_goods_limit_at_and_just_over_5000(hkd, amount, allowed):
-    product = ProductFactory(merchant=hkd, prices=[amount])
-    user, address, identity = shopper_with_cart((variant_of(product), 1))
+@pytest.mark.parametrize("second, allowed", [("2500.00", True), ("2500.01", False)])
+def test_order_goods_limit_at_and_just_over_5000(hkd, second, allowed):
+    a = ProductFactory(merchant=hkd, prices=["2500.00"])
+    b = ProductFactory(merchant=hkd, prices=[second])
+    user, address, identity = shopper_with_cart((variant_of(a), 1), (variant_of(b), 1))
     if allowed:
-        assert checkout(user, address, identity).orders.get().goods_total.amount == Decimal(amount)
+        assert checkout(user, address, identity).orders.get().goods_total.amount == Decimal("5000.00")
     else:
         with pytest.raises(OrderLimitExceeded) as caught:
             checkout(user, address, identity)
         assert "¥5,000.01" in str(caught.value) and "¥5,000.00" in str(caught.value)
-        assert variant_of(product).stock == 50 and Order.objects.count() == 0
+        assert variant_of(b).stock == 50 and Order.objects.count() == 0
+
+
+@pytest.mark.parametrize("price, allowed", [("5000.00", True), ("5000.01", False)])
+def test_one_unit_over_the_order_limit_cannot_enter_the_cart(hkd, price, allowed):
+    product = ProductFactory(merchant=hkd, prices=[price])
+    cart = services.cart_get_or_create(user=UserFactory())
+    if allowed:
+        services.cart_add(cart=cart, variant_id=variant_of(product).pk)
+        assert cart.items.count() == 1
+    else:
+        with pytest.raises(ItemOverOrderLimit) as caught:
+            services.cart_add(cart=cart, variant_id=variant_of(product).pk)
+        assert "¥5,000.01" in str(caught.value) and "¥5,000.00" in str(caught.value)
+        assert cart.items.count() == 0
+
+
+def test_a_unit_pushed_over_the_limit_by_a_rate_change_is_refused_at_checkout(hkd):
+    product = ProductFactory(merchant=hkd, prices=["4000.00"])
+    user, address, identity = shopper_with_cart((variant_of(product), 1))
+    catalog_services.exchange_rate_set(currency="HKD", rate="1.5", source="tests")  # now ¥6,000 a unit
+    with pytest.raises(ItemOverOrderLimit) as caught:
+        checkout(user, address, identity)
+    assert "¥6,000.00" in str(caught.value)
+    assert variant_of(product).stock == 50 and Order.objects.count() == 0
 
 
 def test_the_limit_is_per_order_so_two_merchants_may_total_more(hkd):

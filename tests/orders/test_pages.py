@@ -112,8 +112,8 @@ def test_card_form_errors_are_400_with_a_message(client, rates):
 
 
 def test_checkout_over_the_limit_explains_and_keeps_the_cart(client, rates):
-    product = ProductFactory(prices=["800.00"], stock=10)  # USD 800 x 7.12 = 5,696 CNY
-    user, address, identity = shopper_with_cart((variant_of(product), 1))
+    product = ProductFactory(prices=["400.00"], stock=10)  # 2 x USD 400 x 7.12 = 5,696 CNY
+    user, address, identity = shopper_with_cart((variant_of(product), 2))
     client.force_login(user)
     response = client.post(
         "/checkout/", {"address": address.pk, "identity": identity.pk, "idempotency_key": "x"}
@@ -150,8 +150,8 @@ def test_cancel_a_paid_order_from_its_page_twice_refunds_once(client, rates):
     client.force_login(user)
     html = client.get(order.get_absolute_url()).content.decode()
     key = key_in(html)
-    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key})
-    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key})
+    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key, "confirm": "yes"})
+    client.post(f"/orders/{order.number}/cancel/", {"idempotency_key": key, "confirm": "yes"})
     assert SandboxOperation.objects.filter(kind="refund", outcome="succeeded").count() == 1
     order.refresh_from_db()
     assert order.status == "refunded"

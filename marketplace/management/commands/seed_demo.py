@@ -367,9 +367,8 @@ class _Seeder:
         weights = [1 + 0.5 * len(m.brand_slugs) for m in self.merchants]  # multi-brand stores list more
         weights[0] *= 2  # the demo merchant account's store: give its console something to show
         listed = {}  # (merchant, brand, line) -> times listed, to name repeats as editions
-        # Exactly ~3% of products have no English name, to exercise the language fallback, and ~5%
-        # are featured on the home page.
-        without_english = set(rng.sample(range(count), k=round(count * 0.03)))
+        # Every product has its name in both languages (an English page once showed 3% of the demo's
+        # products in Chinese, left untranslated on purpose); ~5% are featured on the home page.
         featured = set(rng.sample(range(count), k=max(1, round(count * 0.05))))
         for index in range(count):
             merchant = rng.choices(self.merchants, weights)[0]
@@ -444,7 +443,7 @@ class _Seeder:
                 "origin_country": origin,
                 "shipping_mode": shipping,
                 "name_zh": name_zh,
-                "name_en": "" if index in without_english else name_en,
+                "name_en": name_en,
                 "description_zh": description_zh,
                 "description_en": description_en,
                 "is_featured": index in featured,
