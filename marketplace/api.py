@@ -24,6 +24,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
     pagination_class = None
 
 
@@ -33,6 +34,7 @@ class BrandViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = BrandSerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
     filterset_fields = ["country"]
 
     def get_queryset(self):
@@ -66,10 +68,22 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class Router(DefaultRouter):
-    """No `.json` twins of the routes (`/api/v1/orders.json`): the API speaks JSON and the schema
-    lists none of them, and views whose actions take no `format` argument answered them with a 500."""
+    """Routes on Django path converters: a viewset looked up by primary key matches only valid ids
+    (`<id:pk>`, see converters.py), so `/review/merchants/abc/` is a 404 before any query; other lookups
+    name their converter in `lookup_value_converter` (default `str`). No `.json` suffix routes: the
+    API speaks JSON only."""
 
     include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        converter = getattr(viewset, "lookup_value_converter", None)
+        converter = converter or ("id" if lookup_field in ("pk", "id") else "str")
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        return f"<{converter}:{lookup_prefix}{lookup_url_kwarg}>"
 
 
 router = Router()

@@ -7,6 +7,9 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Platform and catalog")
 
     def ready(self):
+        from . import converters
+
+        converters.register()  # before any URLconf is built: `<id:pk>` in every app's routes
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 

@@ -57,6 +57,14 @@ class ProductNotOwned(DomainError):
     message = _("This product does not belong to your store.")
 
 
+class StoreNotApproved(DomainError):
+    """An applicant's store: it lists products once the platform approves the application."""
+
+    code = "store_not_approved"
+    status = 403
+    message = _("Your store is not approved yet: you can list products once your application is approved.")
+
+
 class InvalidVariant(DomainError):
     code = "invalid_variant"
     message = _("This variant cannot be saved: %(reason)s")
@@ -71,6 +79,38 @@ class InvalidProductImage(DomainError):
 
     def __init__(self, reason):
         super().__init__(reason=reason)
+
+
+# --- Requests the platform refuses before any view sees them (middleware and API parsers) -------------
+
+
+class UnstorableCharacter(DomainError):
+    """A NUL or a lone UTF-16 surrogate: PostgreSQL cannot store either in a text column."""
+
+    code = "unstorable_character"
+    message = _(
+        "The request contains a character that cannot be stored (a NUL or an unpaired surrogate) "
+        "%(where)s. Remove it and try again."
+    )
+
+    def __init__(self, where):
+        super().__init__(where=where)
+
+
+class MalformedRequest(DomainError):
+    code = "malformed_request"
+    message = _("The request could not be read: %(reason)s")
+
+    def __init__(self, reason):
+        super().__init__(reason=reason)
+
+
+class RequestTooDeep(DomainError):
+    code = "request_too_deep"
+    message = _("The JSON body is nested more than %(limit)s levels deep.")
+
+    def __init__(self, limit):
+        super().__init__(limit=limit)
 
 
 class InvalidIdentifier(DomainError):

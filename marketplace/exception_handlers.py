@@ -5,14 +5,14 @@ from .errors import DomainError
 
 
 def domain_exception_handler(exc, context):
-    """DRF's handler, plus domain errors as `{"code": ..., "detail": ...}` with their status. DRF's own
-    single-message errors (401 not logged in, 403, 404, 405, 429) get their code beside the message too,
-    so every refusal a client reads has the same shape."""
+    """DRF's handler, plus domain errors as `{"code": ..., "detail": ...}` with their status.
+
+    DRF's own refusals (not authenticated, not found, throttled, unreadable body...) get the same
+    shape, with DRF's code; invalid fields keep DRF's `{field: [messages]}`."""
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": str(exc)}, status=exc.status)
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and set(response.data) == {"detail"}:
-        code = getattr(response.data["detail"], "code", None)
-        if code:
-            response.data = {"code": code, "detail": response.data["detail"]}
+        detail = response.data["detail"]
+        response.data = {"code": getattr(detail, "code", None) or "error", "detail": str(detail)}
     return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 from PIL import Image, UnidentifiedImageError
 
+from merchants.models import Merchant
 from merchants.selectors import merchant_may_sell_brand
 
 from . import identifiers, limits, selectors
@@ -24,6 +25,7 @@ from .errors import (
     InvalidVariant,
     ProductNotAllowed,
     ProductNotOwned,
+    StoreNotApproved,
     UnknownCurrency,
 )
 from .models import Brand, ExchangeRate, ExchangeRateChange, Product, ProductImage, ProductVariant
@@ -153,8 +155,14 @@ def product_create(
     """List a product for a merchant with its variants (each: sku, name_zh/name_en, price, stock...).
 
     Prices are in the merchant's settlement currency. A published product needs an open store, an
-    approved brand, a category on the positive list and at least one variant.
+    approved brand, a category on the positive list and at least one variant. An applicant's store
+    (not approved yet) lists nothing, and a blacklisted store nothing more; a suspended store may
+    prepare drafts.
     """
+    if merchant.status == Merchant.Status.PENDING:
+        raise StoreNotApproved()
+    if merchant.status == Merchant.Status.BLACKLISTED:
+        raise ProductNotAllowed(_("the store is blacklisted"))
     if not (name_zh or name_en):
         raise ProductNotAllowed(_("a name in Chinese or English is required"))
     if not variants:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: refuses characters the database cannot store (docs/rules.md).
+    "marketplace.middleware.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -191,8 +193,13 @@ DEFAULT_CURRENCY = "CNY"
 SETTLEMENT_CURRENCIES = [c for c in CURRENCIES if c != "CNY"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",  # documents the error answers
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.parsers.JSONParser",  # DRF's, with a nesting limit
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.StandardPagination",
     # The token scheme first: an anonymous call to a route that needs a user answers 401 with
     # `WWW-Authenticate: Token` (DRF asks the first class for the header). See API_BASIC_AUTH below.
@@ -204,6 +211,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "marketplace.exception_handlers.domain_exception_handler",
 }
+# A JSON body nested deeper than this is refused (400) before it is parsed; Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and DATA_UPLOAD_MAX_NUMBER_FIELDS limits stay as they are.
+API_JSON_MAX_DEPTH = 32
+
 # HTTP Basic checks the password on every request (about half a second of CPU each): a
 # denial-of-service lever, and a password sent with every call. Only for local development, and only
 # when asked for explicitly; production settings refuse it.
@@ -254,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `<id:...>` path parameters (marketplace/converters.py): what the route matches, nothing more.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1},
+    },
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "djmoney.settings.CURRENCY_CHOICES",
         "OrderStatusEnum": "orders.models.Order.Status",

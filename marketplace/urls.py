@@ -29,7 +29,7 @@ urlpatterns = [
     path("brands/<slug:slug>/", views.brand_detail, name="brand"),
     path("pavilions/", views.pavilion_list, name="pavilion_list"),
     path("pavilions/<str:code>/", views.pavilion_detail, name="pavilion"),
-    path("product/<int:pk>/", views.product_detail, name="product"),
+    path("product/<id:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
     path("seller/", include("merchants.seller_urls")),
@@ -59,7 +59,7 @@ urlpatterns = [
         name="api-seller-application-submit",
     ),
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
-    path("api/v1/cart/items/<int:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
+    path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -76,3 +76,9 @@ if settings.SERVE_MEDIA:
 
 admin.site.site_header = "Global Mall staff console"
 admin.site.site_title = "Global Mall staff"
+
+# JSON under /api/, the shop's pages elsewhere (marketplace/error_views.py).
+handler400 = "marketplace.error_views.bad_request"
+handler403 = "marketplace.error_views.permission_denied"
+handler404 = "marketplace.error_views.page_not_found"
+handler500 = "marketplace.error_views.server_error"

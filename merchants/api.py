@@ -4,16 +4,17 @@ pages; domain errors answer 4xx with `{code, detail}`."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace import services as catalog
 from marketplace.models import Brand, Product, ProductVariant
+from marketplace.parsers import JSONParser
 
 from . import selectors, services
 from .models import BrandAuthorization, Merchant, MerchantApplication, QualificationDocument
@@ -30,6 +31,8 @@ from .serializers import (
     SellerVariantSerializer,
     ViolationInputSerializer,
 )
+
+NO_APPLICATION = OpenApiResponse(description="The account has no application yet.")
 
 
 def _reasons(request) -> str:
@@ -50,11 +53,11 @@ class SellerApplicationView(APIView):
             raise NotFound()
         return application
 
-    @extend_schema(responses=ApplicationSerializer)
+    @extend_schema(responses={200: ApplicationSerializer, 404: NO_APPLICATION})
     def get(self, request):
         return Response(ApplicationSerializer(self._application(request)).data)
 
-    @extend_schema(request=ApplicationSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=ApplicationSerializer, responses={200: ApplicationSerializer, 404: NO_APPLICATION})
     def patch(self, request):
         application = self._application(request)
         serializer = ApplicationSerializer(application, data=request.data, partial=True)
@@ -80,7 +83,14 @@ class SellerApplicationStartView(APIView):
 class SellerApplicationSubmitView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsMerchantMember]
 
-    @extend_schema(request=None, responses=ApplicationSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: ApplicationSerializer,
+            404: NO_APPLICATION,
+            409: OpenApiResponse(description="The application is not a draft or waiting for more."),
+        },
+    )
     def post(self, request):
         application = selectors.application_current(request.user.merchant)
         if application is None:

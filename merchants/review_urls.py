@@ -7,12 +7,12 @@ from .views import review
 app_name = "review"
 urlpatterns = [
     path("", review.queue, name="queue"),
-    path("applications/<int:pk>/", review.application_detail, name="application"),
-    path("applications/<int:pk>/<slug:action>/", review.application_decide, name="application_decide"),
+    path("applications/<id:pk>/", review.application_detail, name="application"),
+    path("applications/<id:pk>/<slug:action>/", review.application_decide, name="application_decide"),
     path("brands/", review.brands, name="brands"),
-    path("brands/<int:pk>/<slug:action>/", review.brand_decide, name="brand_decide"),
-    path("authorizations/<int:pk>/<slug:action>/", review.authorization_decide, name="authorization_decide"),
+    path("brands/<id:pk>/<slug:action>/", review.brand_decide, name="brand_decide"),
+    path("authorizations/<id:pk>/<slug:action>/", review.authorization_decide, name="authorization_decide"),
     path("merchants/", review.merchants, name="merchants"),
-    path("merchants/<int:pk>/", review.merchant_detail, name="merchant"),
-    path("merchants/<int:pk>/<slug:action>/", review.merchant_action, name="merchant_action"),
+    path("merchants/<id:pk>/", review.merchant_detail, name="merchant"),
+    path("merchants/<id:pk>/<slug:action>/", review.merchant_action, name="merchant_action"),
 ]

@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.contrib.django_rest_framework import MoneyField
 from djmoney.money import Money
+from djmoney.settings import CURRENCY_CHOICES
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +20,8 @@ from .models import (
     ViolationKind,
 )
 from .services import APPLICATION_FIELDS
+
+CURRENCY_CODES = frozenset(code for code, _name in CURRENCY_CHOICES)
 
 
 def _canonical(kind, value, **options) -> str:
@@ -140,6 +144,13 @@ class ReviewApplicationSerializer(ApplicationSerializer):
     """What a reviewer sees: the application with warnings, brands and documents."""
 
     merchant = serializers.IntegerField(source="merchant_id", read_only=True)
+    # Blank until the applicant chooses one: the schema's enum must allow "" (read-only fields lose
+    # the model field's `blank=True`).
+    settlement_currency = serializers.ChoiceField(
+        choices=MerchantApplication._meta.get_field("settlement_currency").choices,
+        allow_blank=True,
+        read_only=True,
+    )
     warnings = serializers.SerializerMethodField()
     brand_authorizations = BrandAuthorizationSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
@@ -242,6 +253,12 @@ class SellerVariantSerializer(serializers.ModelSerializer):
             "is_active",
         ]
 
+    def validate_price_currency(self, value):
+        code = value.upper()
+        if code not in CURRENCY_CODES:
+            raise serializers.ValidationError(_("Not a currency code."))
+        return code
+
     def to_service(self, data, merchant) -> dict:
         """Validated data as keyword arguments for `variant_save` / `product_create`."""
         data = dict(data)
@@ -249,7 +266,8 @@ class SellerVariantSerializer(serializers.ModelSerializer):
         spec = {key: value for key, value in data.items() if key != "id"}
         if "amount" in price:
             currency = price.get("currency", {}).get("code") or merchant.settlement_currency
-            spec["price"] = Money(price["amount"], currency.upper())
+            # An applicant has no settlement currency yet: the service refuses it with a clear message.
+            spec["price"] = Money(price["amount"], currency) if currency else price["amount"]
         return spec
 
 

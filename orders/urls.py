@@ -13,7 +13,7 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="detail"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
     path("account/addresses/", views.addresses, name="addresses"),
-    path("account/addresses/<int:pk>/delete/", views.address_delete, name="address_delete"),
+    path("account/addresses/<id:pk>/delete/", views.address_delete, name="address_delete"),
     path("account/identities/", views.identities, name="identities"),
-    path("account/identities/<int:pk>/delete/", views.identity_delete, name="identity_delete"),
+    path("account/identities/<id:pk>/delete/", views.identity_delete, name="identity_delete"),
 ]
