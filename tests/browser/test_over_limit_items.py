@@ -40,7 +40,7 @@ def test_over_limit_option_cart_line_and_checkout(live_server, page, screenshot,
     page.goto(live_server.url + "/accounts/login/?next=/cart/")
     page.fill("input[name=username]", "over")
     page.fill("input[name=password]", "pass12345word")
-    page.press("input[name=password]", "Enter")  # the login form (a confirmation dialog form is in every page)
+    page.press("input[name=password]", "Enter")  # submits the login form itself
     page.wait_for_url(re.compile(r"/cart/$"))
     assert page.locator("tr[data-over-limit]").count() == 1
     assert "¥5,000.00" in page.locator("tr[data-over-limit]").inner_text()
