@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .accounts import admin as accounts_admin  # noqa: F401  (API tokens: ApiTokenAdmin)
 from .errors import DomainError
 from .models import (
     Brand,
@@ -38,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Lift the login lock-out of the selected accounts"))
     def lift_login_lockout(self, request, queryset):
-        from accounts.services import login_lockout_lift
+        from .accounts.services import login_lockout_lift
 
         cleared = sum(
             login_lockout_lift(username=user.username, actor=request.user) for user in queryset

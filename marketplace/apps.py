@@ -34,3 +34,5 @@ class MarketplaceConfig(AppConfig):
                 signal.connect(
                     selectors.catalog_changed, sender=model, dispatch_uid=f"catalog-{model.__name__}-{signal}"
                 )
+
+        from .accounts import schema  # noqa: F401  (registers the API token scheme with drf-spectacular)

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "logistics",
-    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -204,7 +203,7 @@ REST_FRAMEWORK = {
     # The token scheme first: an anonymous call to a route that needs a user answers 401 with
     # `WWW-Authenticate: Token` (DRF asks the first class for the header). See API_BASIC_AUTH below.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.TokenAuthentication",
+        "marketplace.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -220,12 +219,14 @@ API_JSON_MAX_DEPTH = 32
 # when asked for explicitly; production settings refuse it.
 API_BASIC_AUTH = env.bool("API_BASIC_AUTH", default=False)
 if API_BASIC_AUTH:
-    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append("accounts.authentication.DevelopmentBasicAuthentication")
+    REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append(
+        "marketplace.accounts.authentication.DevelopmentBasicAuthentication"
+    )
 
 # API tokens (django-rest-knox, docs/rules.md "Accounts and API access"): only a SHA-512 digest is
 # stored; a token expires API_TOKEN_TTL_DAYS after it is issued, and an account holds at most
 # API_TOKEN_LIMIT live tokens (one per app or system it connects).
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "marketplace.ApiToken"
 # knox's own migrations create its default token table even when KNOX_TOKEN_MODEL replaces it; that
 # orphan table (referencing users) would also stop PostgreSQL from flushing users in tests. knox then
 # has no migrations of its own: its only concrete model is swapped out, so it needs no table.
@@ -250,7 +251,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per acc
 # logging into an account of their own between guesses. Counts expire with the lock-out time.
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.lockout.lockout_response"
 # The client's address is REMOTE_ADDR unless a proxy we run sets X-Forwarded-For: then say how many.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:

@@ -42,7 +42,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # API
-    path("api/v1/auth/", include("accounts.urls")),
+    path("api/v1/auth/", include("marketplace.accounts.urls")),
     path(
         "api/v1/seller/application/",
         merchant_api.SellerApplicationView.as_view(),

@@ -45,7 +45,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 from rest_framework.views import APIView
 
-from accounts.models import ApiToken
+from marketplace.models import ApiToken
 
 ROLES = ("anonymous", "shopper", "applicant", "merchant", "other_merchant", "staff", "superuser")
 

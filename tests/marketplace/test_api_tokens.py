@@ -14,8 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from accounts.authentication import DevelopmentBasicAuthentication, TokenAuthentication
-from accounts.models import ApiToken
+from marketplace.accounts.authentication import DevelopmentBasicAuthentication, TokenAuthentication
+from marketplace.models import ApiToken
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -248,11 +248,13 @@ def _settings_in_a_fresh_process(module, **env):
 def test_the_setting_turns_basic_on_only_when_asked_and_never_in_production():
     default = _settings_in_a_fresh_process("marketplace.settings")
     assert json.loads(default.stdout) == [
-        "accounts.authentication.TokenAuthentication",
+        "marketplace.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ]
     enabled = _settings_in_a_fresh_process("marketplace.settings", API_BASIC_AUTH="true")
-    assert json.loads(enabled.stdout)[-1] == "accounts.authentication.DevelopmentBasicAuthentication"
+    assert json.loads(enabled.stdout)[-1] == (
+        "marketplace.accounts.authentication.DevelopmentBasicAuthentication"
+    )
     production = _settings_in_a_fresh_process(
         "marketplace.settings_production",
         API_BASIC_AUTH="true",

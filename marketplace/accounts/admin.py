@@ -1,7 +1,7 @@
 from django.contrib import admin
 from knox.models import AuthToken as KnoxAuthToken
 
-from .models import ApiToken
+from ..models import ApiToken
 
 # knox registers its own model, which settings.KNOX_TOKEN_MODEL replaces with ApiToken.
 if admin.site.is_registered(KnoxAuthToken):

@@ -5,7 +5,7 @@ import pytest
 from axes.models import AccessAttempt
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken
+from marketplace.models import ApiToken
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.TokenAuthentication"
+    target_class = "marketplace.accounts.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import ApiToken
+from ..models import ApiToken
 
 
 class LoginSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from .models import ApiToken
+from ..models import ApiToken
 
 
 def api_tokens_live(user):

@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.db import transaction
 from django.utils import timezone
 
+from ..models import ApiToken
 from .errors import ApiTokenNotFound, InvalidCredentials, LoginLockedOut, TooManyApiTokens
-from .models import ApiToken
 
 log = logging.getLogger(__name__)
 
