@@ -100,6 +100,7 @@ class IsApprovedStore(permissions.BasePermission):
     """After `IsMerchantMember`: the user's store has passed review (see `is_approved_merchant_member`)."""
 
     message = _("Your store has not been approved yet: you can manage products once the review is done.")
+    code = "store_not_approved"  # the same code the product-create service's refusal carries
 
     def has_permission(self, request, view):
         return is_approved_merchant_member(request.user)

@@ -257,7 +257,7 @@ def test_a_valid_product_from_an_applicant_is_a_clear_403(rates):
     }
     response = api.post("/api/v1/seller/products/", product, format="json")
     body = assert_refused(response, status=403, code="store_not_approved")
-    assert "not approved" in body["detail"]
+    assert "not been approved" in body["detail"]
     priced = {
         **product,
         "variants": [{"sku": "APP-1", "price": "29.90", "price_currency": "JPY", "stock": 1}],
