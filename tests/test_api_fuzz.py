@@ -13,7 +13,8 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +57,19 @@ FUZZ_SETTINGS = settings(
 
 def load_schema():
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, so each request ends with Django's
+    close_old_connections, which closes a connection inside a transaction: on PostgreSQL that is the
+    test's own (SQLite's in-memory database ignores it). Django's test client unhooks it the same way."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
