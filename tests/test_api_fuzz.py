@@ -9,6 +9,7 @@ phase's examples per operation (the coverage phase adds its boundary and negativ
 import logging
 import os
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -52,6 +53,9 @@ FUZZ_SETTINGS = settings(
     database=None,
     derandomize=True,  # the same cases on every run
     suppress_health_check=list(HealthCheck),
+    # No shrinking: a failing operation is reported with the case that failed, at once, instead of
+    # minutes spent minimising a request body (the report names the operation and the check).
+    phases=[Phase.explicit, Phase.generate],
 )
 
 
@@ -59,17 +63,20 @@ def load_schema():
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
+@contextmanager
+def _test_connection_kept():
     """Schemathesis calls the WSGI application directly, so each request ends with Django's
     close_old_connections, which closes a connection inside a transaction: on PostgreSQL that is the
-    test's own (SQLite's in-memory database ignores it). Django's test client unhooks it the same way."""
+    test's own (SQLite's in-memory database ignores it). Django's test client unhooks it the same way,
+    and hooks it back after each of its requests (the logins), hence here, around the fuzzing only."""
     signals = (request_started, request_finished)
     for signal in signals:
         signal.disconnect(close_old_connections)
-    yield
-    for signal in signals:
-        signal.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in signals:
+            signal.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +139,6 @@ def login(user: User) -> tuple[dict, dict]:
 
 def fuzz(role: str, cookies=None, headers=None) -> None:
     """Every operation: valid and invalid cases (schemathesis' positive and negative generation)."""
-    schema = load_schema()
     calls, failures = [0], []
 
     def call(case):
@@ -148,6 +154,13 @@ def fuzz(role: str, cookies=None, headers=None) -> None:
         transaction.savepoint_commit(savepoint)
 
     started = time.monotonic()
+    with _test_connection_kept():
+        _fuzz_operations(load_schema(), call, failures)
+    print(f"\nAPI fuzzing as {role}: {calls[0]} cases in {time.monotonic() - started:.0f} s")
+    assert not failures, "\n\n".join(failures)
+
+
+def _fuzz_operations(schema, call, failures) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         cases = st.one_of(
@@ -158,8 +171,6 @@ def fuzz(role: str, cookies=None, headers=None) -> None:
             FUZZ_SETTINGS(given(case=cases)(call))()
         except (Exception, BaseExceptionGroup) as exc:  # collected: every failing operation is reported
             failures.append(f"{operation.label}: {exc}")
-    print(f"\nAPI fuzzing as {role}: {calls[0]} cases in {time.monotonic() - started:.0f} s")
-    assert not failures, "\n\n".join(failures)
 
 
 @pytest.fixture
