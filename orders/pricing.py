@@ -60,6 +60,14 @@ class PricedGroup:
         return self.goods > rules.ORDER_GOODS_LIMIT
 
     @property
+    def over_limit_besides_flagged_items(self) -> bool:
+        """Still over the order limit without the lines that can never be bought (one unit over the
+        limit, flagged on their own): the page asks to remove items only when that would not suffice,
+        so one problem is not said twice."""
+        goods = sum((line.goods for line in self.lines if not line.over_order_limit), ZERO)
+        return goods > rules.ORDER_GOODS_LIMIT
+
+    @property
     def shipping_mode_label(self):
         from marketplace.models import Product
 

@@ -110,6 +110,26 @@ def test_checkout_page_flags_the_line_and_disables_place_order_before_submitting
     assert "disabled" in button
 
 
+@pytest.mark.parametrize("page", ["/cart/", "/checkout/"])
+def test_one_item_over_the_limit_is_said_once_not_also_as_a_store_over_the_limit(client, hkd, page):
+    over = ProductFactory(merchant=hkd, prices=["4000.00"])
+    user, _address, _identity = shopper_with_cart((over.variants.get(), 1))
+    catalog_services.exchange_rate_set(currency="HKD", rate="1.5", source="tests")  # one unit: ¥6,000
+    client.force_login(user)
+    html = client.get(page).content.decode()
+    assert "this item cannot be checked out" in html
+    assert "data-store-over-limit" not in html  # removing other items would not help: not asked
+
+
+@pytest.mark.parametrize("page", ["/cart/", "/checkout/"])
+def test_a_store_over_the_limit_with_buyable_items_is_asked_to_remove_some(client, hkd, page):
+    a, b = ProductFactory(merchant=hkd, prices=["3000.00"]), ProductFactory(merchant=hkd, prices=["2500.00"])
+    user, _address, _identity = shopper_with_cart((a.variants.get(), 1), (b.variants.get(), 1))
+    client.force_login(user)
+    html = client.get(page).content.decode()
+    assert "data-store-over-limit" in html and "this item cannot be checked out" not in html
+
+
 def test_checkout_page_without_problems_keeps_place_order_enabled(client, hkd):
     ok = ProductFactory(merchant=hkd, prices=["10.00"])
     user, _address, _identity = shopper_with_cart((ok.variants.get(), 1))
