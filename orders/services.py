@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import identifiers, limits
 from marketplace import selectors as catalog
+from marketplace.converters import MAX_ID
 from marketplace.models import ProductVariant
 from marketplace.money import format_cny, to_cny
 from payments import services as payment_services
@@ -66,9 +67,6 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
-ID_MAX = 2**63 - 1  # the largest id a BigAutoField column can hold
-
-
 def _variant_id(value, message) -> int:
     """A variant id from a request, or `NotFound`: a number beyond the id column's range (2**63) or not a
     number at all names no variant, and must not reach the database as a query it cannot run."""
@@ -76,7 +74,7 @@ def _variant_id(value, message) -> int:
         number = int(value)
     except (TypeError, ValueError) as exc:
         raise NotFound(message) from exc
-    if not 1 <= number <= ID_MAX:
+    if not 1 <= number <= MAX_ID:
         raise NotFound(message)
     return number
 
