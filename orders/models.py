@@ -196,6 +196,8 @@ class Order(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     ship_by = models.DateTimeField(_("ship by"), null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+    # When the carrier delivered: the automatic-confirmation clock of the escrow release starts here.
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -230,6 +230,9 @@ def order_transition(order: Order, to_status: str, *, kind: str, actor=None, not
     elif to_status == Order.Status.SHIPPED:
         order.shipped_at = now
         fields.append("shipped_at")
+    elif to_status == Order.Status.DELIVERED:
+        order.delivered_at = now
+        fields.append("delivered_at")
     elif to_status in (Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.COMPLETED):
         order.closed_at = now
         fields.append("closed_at")
@@ -468,4 +471,18 @@ def order_ship(*, order: Order, actor=None, note: str = "") -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     payment_services.order_check_no_refund_processing(order=order)
     order_transition(order, Order.Status.SHIPPED, kind=OrderEvent.Kind.SHIPPED, actor=actor, note=note)
+    return order
+
+
+def order_deliver(*, order: Order, delivered_at=None, actor=None, note: str = "") -> Order:
+    """The carrier delivered the parcel (called by `logistics.services.tracking` inside its
+    transaction). Starts the automatic-confirmation clock (`delivered_at`, the escrow issue's
+    release counts from it). A second delivery scan changes nothing."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.SHIPPED:
+        return order
+    order_transition(order, Order.Status.DELIVERED, kind=OrderEvent.Kind.DELIVERED, actor=actor, note=note)
+    if delivered_at is not None:
+        order.delivered_at = delivered_at
+        order.save(update_fields=["delivered_at"])
     return order

@@ -247,3 +247,61 @@ def pay(payment, card_number="4242424242424242", key=None):
         card=Card(card_number, 12, 2030, "123"),
         idempotency_key=key or uuid.uuid4().hex,
     )
+
+
+# --- Logistics: a paid order, a shipment on it -----------------------------------------------------
+
+
+def paid_order(*, merchant=None, shipping_mode=None, prices=("10.00",), quantity=1, user=None):
+    """A paid order of one store (needs the `rates` fixture). Returns the order."""
+    product = ProductFactory(
+        merchant=merchant or MerchantFactory(),
+        prices=prices,
+        shipping_mode=shipping_mode or Product.ShippingMode.DIRECT_MAIL,
+    )
+    user, address, identity = shopper_with_cart(
+        *[(variant, quantity) for variant in product.variants.all()], user=user
+    )
+    payment = pay(checkout(user, address, identity))
+    return payment.orders.get()
+
+
+def shipment_for(order, *, provider_code="ems", weight_grams=800, waybill_number=None, created_at=None):
+    """A shipment on a paid order, written directly (not through the shipping service: for tests of
+    what happens after shipping). The order becomes shipped. Uses the seeded provider's current card."""
+    import secrets
+
+    from logistics.models import CustomsMode, LogisticsProvider, Shipment
+    from orders import services as order_services
+
+    provider = LogisticsProvider.objects.get(code=provider_code)
+    card = provider.rate_cards.order_by("-valid_from").first()
+    origin = "CN" if order.shipping_mode == Product.ShippingMode.BONDED else order.merchant.country
+    zone = next(z for z in provider.zones.all() if origin in z.countries)
+    zone_rate = card.zone_rates.get(zone=zone)
+    today = timezone.localdate()
+    shipment = Shipment.objects.create(
+        order=order,
+        merchant=order.merchant,
+        provider=provider,
+        rate_card=card,
+        zone=zone,
+        shipping_mode=order.shipping_mode,
+        customs_mode=CustomsMode.for_shipping_mode(order.shipping_mode),
+        origin_country=origin,
+        waybill_number=waybill_number or f"TEST{secrets.randbelow(10**12):012d}",
+        weight_grams=weight_grams,
+        list_price=zone_rate.first_weight_price,
+        price=zone_rate.first_weight_price,
+        transit_days_min=zone_rate.transit_days_min,
+        transit_days_max=zone_rate.transit_days_max,
+        expected_from=today + timedelta(days=zone_rate.transit_days_min),
+        expected_by=today + timedelta(days=zone_rate.transit_days_max),
+        consignee_name=order.buyer_name,
+        consignee_id_number=order.buyer_id_number,
+    )
+    if created_at:
+        Shipment.objects.filter(pk=shipment.pk).update(created_at=created_at)
+        shipment.refresh_from_db()
+    order_services.order_ship(order=order)
+    return shipment
