@@ -262,7 +262,8 @@ def paid_order(*, merchant=None, shipping_mode=None, prices=("10.00",), quantity
     user, address, identity = shopper_with_cart(
         *[(variant, quantity) for variant in product.variants.all()], user=user
     )
-    payment = pay(checkout(user, address, identity))
+    payment = checkout(user, address, identity)
+    pay(payment)
     return payment.orders.get()
 
 
