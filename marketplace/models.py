@@ -66,6 +66,9 @@ class Category(LocalizedFieldsMixin, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     position = models.PositiveSmallIntegerField(default=0)
+    # The HS heading customs declarations give this kind of goods ("3304.99"); blank: the parent's
+    # (`logistics.services.customs.hs_code_for`).
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("category")

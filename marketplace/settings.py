@@ -312,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.orders_cancel_expired",
         "schedule": env.int("ORDER_EXPIRY_CHECK_SECONDS", default=60),
     },
+    "logistics-deadlines-check": {
+        "task": "logistics.tasks.logistics_deadlines_check",
+        "schedule": env.int("LOGISTICS_DEADLINE_CHECK_SECONDS", default=600),
+    },
 }
 
 LOGGING = {
@@ -325,6 +329,14 @@ LOGGING = {
 # Orders and payments: unpaid orders are cancelled after this many minutes; the payment gateway
 # (the offline sandbox by default; Stripe arrives with the payments issue).
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+# Logistics deadlines (logistics/services/deadlines.py, docs/rules.md "Logistics deadlines"): the
+# share of the goods value owed to the buyer for a late shipment; working days a parcel has to be
+# delivered in; the holiday table working days skip (a module with HOLIDAYS and MAKEUP_WORKDAYS);
+# the staff account the deadline job records violations as (created on first use, cannot sign in).
+LOGISTICS_LATE_SHIPMENT_COMPENSATION = env.str("LOGISTICS_LATE_SHIPMENT_COMPENSATION", default="0.10")
+LOGISTICS_DELIVERY_WORKING_DAYS = env.int("LOGISTICS_DELIVERY_WORKING_DAYS", default=14)
+LOGISTICS_HOLIDAY_TABLE = env.str("LOGISTICS_HOLIDAY_TABLE", default="logistics.holidays")
+LOGISTICS_SYSTEM_USERNAME = "platform-deadlines"
 PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gateways.SandboxGateway")
 
 # Storefront

@@ -160,7 +160,9 @@ class Order(models.Model):
     TRANSITIONS = {
         Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
         Status.PAID: {Status.SHIPPED, Status.REFUNDED},
-        Status.SHIPPED: {Status.DELIVERED},
+        # Shipped to refunded: only a parcel customs returned (`payments.services.order_refund` with
+        # `parcel_returned`, called by `logistics.services.customs.customs_hold_resolve`).
+        Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED},
         Status.DELIVERED: {Status.COMPLETED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
@@ -376,6 +378,10 @@ class OrderEvent(models.Model):
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
         STORE_CLOSED = "store_closed", _("Store closed by the platform: you may cancel for a full refund")
+        SHIPPED_LATE = "shipped_late", _("Not shipped in time: you may cancel for a full refund")
+        CUSTOMS_CLEARED = "customs_cleared", _("Cleared customs")
+        CUSTOMS_HELD = "customs_held", _("Held by customs")
+        CUSTOMS_RETURNED = "customs_returned", _("Returned by customs and refunded")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -362,7 +362,13 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
         )
 
     stock_reserve({line.variant.pk: line.quantity for line in priced.lines})
-    payment = payment_services.payment_create(user=user, amount=priced.total, checkout_key=key)
+    payment = payment_services.payment_create(
+        user=user,
+        amount=priced.total,
+        checkout_key=key,
+        payer_name=identity.real_name,
+        payer_id_number=identity.id_number,
+    )
     for group in priced.groups:
         order = Order.from_priced_group(
             group,
@@ -390,10 +396,14 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
 
 
 def orders_mark_paid(*, payment: Payment, actor=None) -> list[Order]:
-    """Called by `payments.services.payment_confirm` inside its transaction, payment row locked."""
+    """Called by `payments.services.payment_confirm` inside its transaction, payment row locked.
+    Each order's customs declaration is prepared in the same transaction."""
+    from logistics.services import customs
+
     orders = list(Order.objects.select_for_update().filter(payment=payment).order_by("pk"))
     for order in orders:
         order_transition(order, Order.Status.PAID, kind=OrderEvent.Kind.PAID, actor=actor)
+        customs.customs_declaration_prepare(order=order)
     return orders
 
 
@@ -432,10 +442,14 @@ def order_cancel(*, user, number: str, idempotency_key: str):
     raise OrderNotCancellable(Order.Status(order.status).label)
 
 
-def order_refunded(*, order: Order, actor=None, note="") -> None:
-    """Called by `payments.services.order_refund` once the gateway has refunded, order locked."""
-    order_transition(order, Order.Status.REFUNDED, kind=OrderEvent.Kind.REFUNDED, actor=actor, note=note)
-    stock_release(order)
+def order_refunded(*, order: Order, actor=None, note="", parcel_returned: bool = False) -> None:
+    """Called by `payments.services.order_refund` once the gateway has refunded, order locked. A
+    parcel customs returned is refunded too (shipped to refunded); its units travel back to the
+    store and are not put back on sale here."""
+    kind = OrderEvent.Kind.CUSTOMS_RETURNED if parcel_returned else OrderEvent.Kind.REFUNDED
+    order_transition(order, Order.Status.REFUNDED, kind=kind, actor=actor, note=note)
+    if not parcel_returned:
+        stock_release(order)
 
 
 def orders_cancel_expired(*, now=None) -> int:

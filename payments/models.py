@@ -29,6 +29,10 @@ class Payment(models.Model):
     gateway_reference = models.CharField(max_length=64, blank=True)
     # The checkout's idempotency key: the same checkout submitted twice makes one payment.
     checkout_key = models.CharField(max_length=64, unique=True)
+    # The payer as the payment provider reports it to customs (the payment record, one of the three
+    # documents matched at the border): copied from the buyer identity chosen at checkout.
+    payer_name = models.CharField(_("payer's name"), max_length=60, blank=True)
+    payer_id_number = models.CharField(_("payer's ID number"), max_length=18, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 

@@ -86,14 +86,20 @@ def _reference() -> str:
     return f"P{timezone.localtime():%y%m%d}{secrets.token_hex(5).upper()}"
 
 
-def payment_create(*, user, amount: Decimal, checkout_key: str) -> Payment:
-    """The payment for one checkout (inside the checkout's transaction). Its amount is above zero."""
+def payment_create(
+    *, user, amount: Decimal, checkout_key: str, payer_name: str = "", payer_id_number: str = ""
+) -> Payment:
+    """The payment for one checkout (inside the checkout's transaction). Its amount is above zero.
+    The payer is the buyer identity chosen at checkout: the payment record customs matches against
+    the declaration and the waybill (docs/rules.md, "Customs clearance")."""
     return Payment.objects.create(
         reference=_reference(),
         user=user,
         amount=amount_check_positive(amount),
         checkout_key=checkout_key,
         gateway=get_gateway().name,
+        payer_name=payer_name,
+        payer_id_number=payer_id_number,
     )
 
 
@@ -196,9 +202,13 @@ def order_check_no_refund_processing(*, order) -> None:
         raise RefundInProgress()
 
 
-def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
+def order_refund(*, order, idempotency_key: str, actor=None, parcel_returned: bool = False) -> Refund:
     """Refund a paid order in full through the gateway, out of its escrow. The order becomes
-    refunded and its stock returns. Idempotent by key."""
+    refunded and its stock returns. Idempotent by key.
+
+    `parcel_returned`: customs returned the parcel (`logistics.services.customs.customs_hold_resolve`),
+    the one way a shipped order is refunded; its units are not put back on sale (they travel back to
+    the store, which restocks them itself)."""
     from orders import services as order_services
     from orders.errors import OrderNotCancellable
     from orders.models import Order, OrderEvent
@@ -210,7 +220,8 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
             if refund.order_id != order.pk:
                 raise IdempotencyKeyReused()
             return refund
-        if order.status != Order.Status.PAID:
+        refundable = (Order.Status.PAID, Order.Status.SHIPPED) if parcel_returned else (Order.Status.PAID,)
+        if order.status not in refundable:
             raise OrderNotCancellable(Order.Status(order.status).label)
         amount_check_positive(order.total)
         order_check_no_refund_processing(order=order)
@@ -243,6 +254,7 @@ def order_refund(*, order, idempotency_key: str, actor=None) -> Refund:
                 order=order,
                 actor=actor,
                 note=_("%(amount)s refunded to the card.") % {"amount": format_money(refund.amount)},
+                parcel_returned=parcel_returned,
             )
         else:
             refund.status = Refund.Status.FAILED
