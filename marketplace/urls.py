@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from logistics import staff_api as logistics_staff_api
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
@@ -61,11 +62,13 @@ urlpatterns = [
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
+    path("api/v1/staff/", include(logistics_staff_api.router.urls)),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("staff/review/", include("merchants.review_urls")),
+    path("staff/logistics/", include("logistics.staff_urls")),
     path("staff/", admin.site.urls),
 ]
 

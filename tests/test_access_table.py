@@ -203,6 +203,12 @@ TABLE = [
     R("staff/review/merchants/",                           "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/merchants/<pk>/",                      "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.merchant),
     R("staff/review/merchants/<pk>/<action>/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.merchant, action="suspend"),
+    # --- The logistics console: platform staff only -------------------------------------------------
+    R("staff/logistics/customs/",                          "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
+    R("staff/logistics/customs/<pk>/",                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.held_declaration),
+    R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
+    R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
+    R("staff/logistics/late-deliveries/<pk>/resolve/",     "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.late_delivery, body={"note": "Carrier found it."}),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
     R("staff/login/",                                      "GET",     200,          200,          200,          200,          200,          ADMIN,  ADMIN),
@@ -279,6 +285,12 @@ TABLE = [
     R("api/v1/review/merchants/<pk>/lift-suspension/",     "POST",    API_ANON,     403,          403,          403,          403,          409,    409, pk=W.merchant),
     R("api/v1/review/merchants/<pk>/blacklist/",           "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
     R("api/v1/review/merchants/<pk>/lift-blacklist/",      "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
+    # --- API: logistics (platform staff) --------------------------------------------------------------
+    R("api/v1/staff/customs/",                             "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
+    R("api/v1/staff/customs/<pk>/",                        "GET",     API_ANON,     403,          403,          403,          403,          200,    200, pk=W.held_declaration),
+    R("api/v1/staff/customs/<pk>/resolve/",                "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.held_declaration),
+    R("api/v1/staff/late-deliveries/",                     "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
+    R("api/v1/staff/late-deliveries/<pk>/resolve/",        "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.late_delivery),
 ]
 # fmt: on
 
@@ -435,6 +447,25 @@ def _build_world(private_root: Path) -> dict:
     orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
     unpaid = checkout(shopper, address, identity)
 
+    # A parcel of the shopper's held by customs, and a late delivery on it.
+    from logistics.models import CustomsDeclaration, DeadlineBreach
+    from tests.factories import shipment_for
+
+    orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
+    shipped = checkout(shopper, address, identity)
+    pay(shipped)
+    shipped_order = shipped.orders.get()
+    shipment_for(shipped_order)
+    held = CustomsDeclaration.objects.get(order=shipped_order)
+    CustomsDeclaration.objects.filter(pk=held.pk).update(
+        status=CustomsDeclaration.Status.HELD,
+        hold_reason="The consignee's name on the waybill does not match the order.",
+        checked_at=timezone.now(),
+    )
+    late_delivery = DeadlineBreach.objects.create(
+        order=shipped_order, kind=DeadlineBreach.Kind.DELIVERY_LATE, deadline=timezone.now()
+    )
+
     superuser = UserFactory(
         username="access-superuser", is_staff=True, is_superuser=True, role=User.Role.STAFF
     )
@@ -458,6 +489,8 @@ def _build_world(private_root: Path) -> dict:
         "payment": unpaid.reference,
         "address": address.pk,
         "identity": identity.pk,
+        "held_declaration": held.pk,
+        "late_delivery": late_delivery.pk,
     }
     # What only the owner's lists may show (see test_lists_show_only_ones_own).
     ids |= {

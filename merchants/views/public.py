@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from logistics.selectors import merchant_shipping_numbers
 from marketplace import selectors as catalog
 from marketplace.views import render_product_listing
 
@@ -26,7 +27,11 @@ def credit(request, slug):
     return render(
         request,
         "merchants/credit.html",
-        {"merchant": merchant, "credit": selectors.merchant_credit(merchant)},
+        {
+            "merchant": merchant,
+            "credit": selectors.merchant_credit(merchant),
+            "shipping": merchant_shipping_numbers(merchant),
+        },
     )
 
 

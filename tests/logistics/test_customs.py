@@ -308,3 +308,85 @@ def test_resolving_is_refused_to_non_staff_without_a_note_or_when_not_held(staff
         customs.customs_hold_resolve(declaration=cleared, staff_user=staff, action="return", note="x")
     declaration.refresh_from_db()
     assert declaration.status == CustomsDeclaration.Status.HELD
+
+
+# --- the staff pages and API -----------------------------------------------------------------------
+
+
+def test_staff_queue_lists_held_parcels_oldest_first_in_constant_queries(
+    client, staff, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = held_order(consignee_name="李四")[2]
+    second = held_order(consignee_name="张三")[2]
+    CustomsDeclaration.objects.filter(pk=second.pk).update(checked_at=timezone.now() - timedelta(hours=5))
+    declare(shipment_for(paid_order()))  # cleared: not in the queue
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        page = client.get("/staff/logistics/customs/").content.decode()
+    assert page.index(second.order.number) < page.index(first.order.number)
+    assert "The consignee&#x27;s name on the waybill does not match the order." in page
+    held_order(consignee_name="赵六")
+    with django_assert_max_num_queries(8):
+        client.get("/staff/logistics/customs/")
+
+
+def test_staff_resolve_a_hold_from_the_page(client, staff):
+    order, _shipment, declaration = held_order(consignee_name="李四")
+    client.force_login(staff)
+    assert client.get(f"/staff/logistics/customs/{declaration.pk}/").status_code == 200
+    response = client.post(
+        f"/staff/logistics/customs/{declaration.pk}/resolve/",
+        {"action": "corrected", "corrected_name": order.buyer_name, "note": "Confirmed with the buyer."},
+    )
+    assert response.status_code == 302 and response.url == "/staff/logistics/customs/"
+    declaration.refresh_from_db()
+    assert declaration.status == CustomsDeclaration.Status.CLEARED
+
+
+def test_staff_api_resolves_by_return(client, staff):
+    order, _shipment, declaration = held_order(consignee_name="李四")
+    client.force_login(staff)
+    listed = client.get("/api/v1/staff/customs/").json()
+    assert [d["id"] for d in listed["results"]] == [declaration.pk]
+    assert listed["results"][0]["hold_reason"]
+    response = client.post(
+        f"/api/v1/staff/customs/{declaration.pk}/resolve/",
+        {"action": "return", "note": "Buyer unreachable."},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "returned"
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    again = client.post(
+        f"/api/v1/staff/customs/{declaration.pk}/resolve/",
+        {"action": "corrected", "note": "x"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "declaration_not_held"
+    assert (
+        client.post(
+            f"/api/v1/staff/customs/{declaration.pk}/resolve/",
+            {"action": "return"},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
+
+
+def test_non_staff_cannot_use_the_staff_api(client):
+    order, _shipment, declaration = held_order(consignee_name="李四")
+    client.force_login(order.user)
+    assert client.get("/api/v1/staff/customs/").status_code == 403
+    response = client.post(
+        f"/api/v1/staff/customs/{declaration.pk}/resolve/",
+        {"action": "return", "note": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    declaration.refresh_from_db()
+    assert declaration.status == CustomsDeclaration.Status.HELD

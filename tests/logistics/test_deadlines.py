@@ -189,3 +189,60 @@ def test_two_runs_at_once_record_one_violation_and_one_compensation_per_order(ra
         assert _breaches(order).count() == 1
         assert Violation.objects.filter(merchant=order.merchant).count() == 1
         assert order.events.filter(kind=OrderEvent.Kind.SHIPPED_LATE).count() == 1
+
+
+# --- merchant numbers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("rates")
+def test_credit_page_shows_on_time_rate_and_time_to_ship_from_the_records(client, django_assert_num_queries):
+    from logistics.selectors import merchant_shipping_numbers
+    from tests.factories import MerchantFactory
+
+    store = MerchantFactory()
+    now = timezone.now()
+
+    def order(*, paid_days_ago, shipped_after_hours=None, refunded_after_hours=None, merchant=store):
+        o = paid_order(merchant=merchant)
+        paid_at = now - timedelta(days=paid_days_ago)
+        fields = {"paid_at": paid_at, "ship_by": paid_at + timedelta(hours=120)}
+        if shipped_after_hours is not None:
+            fields |= {
+                "status": Order.Status.SHIPPED,
+                "shipped_at": paid_at + timedelta(hours=shipped_after_hours),
+            }
+        if refunded_after_hours is not None:
+            fields |= {
+                "status": Order.Status.REFUNDED,
+                "closed_at": paid_at + timedelta(hours=refunded_after_hours),
+            }
+        Order.objects.filter(pk=o.pk).update(**fields)
+        return o
+
+    order(paid_days_ago=10, shipped_after_hours=24)  # due, on time, 24 h
+    order(paid_days_ago=20, shipped_after_hours=130)  # due, late, 130 h
+    order(paid_days_ago=8)  # due (ship-by passed), not shipped
+    order(paid_days_ago=1)  # not due yet
+    order(paid_days_ago=100, shipped_after_hours=200)  # outside the 90 days
+    order(paid_days_ago=10, refunded_after_hours=20)  # refunded before its ship-by: never due
+    order(paid_days_ago=10, shipped_after_hours=300, merchant=MerchantFactory())  # another store
+
+    # Computed by hand from the records above: 1 of 3 due orders on time; (24 + 130) / 2 hours.
+    with django_assert_num_queries(1):
+        numbers = merchant_shipping_numbers(store)
+    assert (numbers.due, numbers.on_time, numbers.shipped) == (3, 1, 2)
+    assert numbers.on_time_rate == Decimal("33.3")
+    assert numbers.average_hours_to_ship == Decimal("77.0")
+
+    page = client.get(f"/stores/{store.slug}/credit/").content.decode()
+    assert 'data-figure="on-time-rate">33.3%' in page
+    assert 'data-figure="time-to-ship">77.0' in page
+
+
+@pytest.mark.usefixtures("rates")
+def test_credit_page_without_orders_says_not_enough_shipments(client):
+    from tests.factories import MerchantFactory
+
+    store = MerchantFactory()
+    page = client.get(f"/stores/{store.slug}/credit/").content.decode()
+    assert "data-figure" not in page

@@ -1,0 +1,103 @@
+"""Reads of logistics: staff queues (held parcels, late deliveries) and the merchants' shipping numbers."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
+
+from orders.models import Order
+
+from .models import CustomsDeclaration, DeadlineBreach
+
+# --- customs and deadlines: staff queues --------------------------------------------------------------
+
+
+def customs_held_queue():
+    """Parcels held by customs, the one waiting longest first, with what the page shows."""
+    return (
+        CustomsDeclaration.objects.filter(status=CustomsDeclaration.Status.HELD)
+        .select_related("order", "order__merchant")
+        .order_by("checked_at", "pk")
+    )
+
+
+def customs_declaration_for_staff(pk):
+    return (
+        CustomsDeclaration.objects.select_related("order", "order__merchant", "order__payment")
+        .prefetch_related("lines")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def late_deliveries_queue():
+    """Orders not delivered within the working days allowed, not resolved yet, oldest deadline first."""
+    return (
+        DeadlineBreach.objects.filter(kind=DeadlineBreach.Kind.DELIVERY_LATE, resolved_at__isnull=True)
+        .select_related("order", "order__merchant")
+        .order_by("deadline", "pk")
+    )
+
+
+# --- merchant numbers ----------------------------------------------------------------------------------
+
+NUMBERS_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ShippingNumbers:
+    """A store's shipping record over the last 90 days (orders paid in the window).
+
+    `due`: orders shipped, or whose ship-by time has passed (an order cancelled or refunded before
+    its ship-by time without shipping was never due). `on_time`: those shipped by their ship-by time.
+    `average_hours_to_ship`: from payment to shipment, over the orders shipped."""
+
+    due: int
+    on_time: int
+    shipped: int
+    average_hours_to_ship: Decimal | None
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Percent, one decimal, rounded half up; None when no order was due."""
+        if not self.due:
+            return None
+        return (Decimal(100 * self.on_time) / self.due).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def average_days_to_ship(self) -> Decimal | None:
+        if self.average_hours_to_ship is None:
+            return None
+        return (self.average_hours_to_ship / 24).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def merchant_shipping_numbers(merchant, *, now=None) -> ShippingNumbers:
+    """One query: the on-time shipping rate and the average time to ship of a store."""
+    now = now or timezone.now()
+    never_due = Q(shipped_at__isnull=True, closed_at__isnull=False, closed_at__lte=F("ship_by"))
+    due = Q(shipped_at__isnull=False) | (Q(ship_by__lt=now) & ~never_due)
+    shipped = Q(shipped_at__isnull=False)
+    row = Order.objects.filter(
+        merchant=merchant,
+        paid_at__isnull=False,
+        ship_by__isnull=False,
+        paid_at__gte=now - timedelta(days=NUMBERS_WINDOW_DAYS),
+    ).aggregate(
+        due=Count("pk", filter=due),
+        on_time=Count("pk", filter=Q(shipped_at__lte=F("ship_by"))),
+        shipped=Count("pk", filter=shipped),
+        time_to_ship=Sum(
+            ExpressionWrapper(F("shipped_at") - F("paid_at"), output_field=DurationField()), filter=shipped
+        ),
+    )
+    average = None
+    if row["shipped"] and row["time_to_ship"] is not None:
+        total: timedelta = row["time_to_ship"]
+        average = (Decimal(total.total_seconds()) / 3600 / row["shipped"]).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return ShippingNumbers(
+        due=row["due"], on_time=row["on_time"], shipped=row["shipped"], average_hours_to_ship=average
+    )
