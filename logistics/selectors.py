@@ -23,6 +23,11 @@ def customs_held_queue():
     )
 
 
+def customs_held_for_merchant(merchant):
+    """The store's parcels held by customs, with the reasons (the seller dashboard's home)."""
+    return customs_held_queue().filter(order__merchant=merchant)
+
+
 def customs_declaration_for_staff(pk):
     return (
         CustomsDeclaration.objects.select_related("order", "order__merchant", "order__payment")

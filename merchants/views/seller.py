@@ -80,6 +80,8 @@ def overview(request):
     from orders.selectors import orders_for_merchant  # the dashboard shows the orders app's numbers
 
     to_ship = orders_for_merchant(merchant, status="paid").count()
+    from logistics import selectors as logistics  # the store's shipping record and held parcels
+
     return render(
         request,
         "merchants/seller/overview.html",
@@ -87,6 +89,8 @@ def overview(request):
             "application": application,
             "counts": counts,
             "to_ship": to_ship,
+            "shipping": logistics.merchant_shipping_numbers(merchant),
+            "held": list(logistics.customs_held_for_merchant(merchant)[:20]),
             "penalty": penalty,
             "expiring": expiring,
             "events": merchant.events.select_related("actor")[:8],

@@ -328,7 +328,7 @@ def test_staff_queue_lists_held_parcels_oldest_first_in_constant_queries(
     with django_assert_max_num_queries(8):
         page = client.get("/staff/logistics/customs/").content.decode()
     assert page.index(second.order.number) < page.index(first.order.number)
-    assert "The consignee&#x27;s name on the waybill does not match the order." in page
+    assert "运单上的收件人姓名与订单不一致。" in page  # the reason, in the page's language
     held_order(consignee_name="赵六")
     with django_assert_max_num_queries(8):
         client.get("/staff/logistics/customs/")
@@ -390,3 +390,17 @@ def test_non_staff_cannot_use_the_staff_api(client):
     assert response.status_code == 403
     declaration.refresh_from_db()
     assert declaration.status == CustomsDeclaration.Status.HELD
+
+
+def test_the_merchant_sees_the_reason_on_the_dashboard_home(client):
+    from tests.factories import MerchantMemberFactory
+
+    order, _shipment, _declaration = held_order(consignee_name="李四")
+    member = MerchantMemberFactory(merchant=order.merchant)
+    client.force_login(member.user)
+    page = client.get("/seller/").content.decode()
+    assert order.number in page
+    assert "运单上的收件人姓名与订单不一致。" in page
+    other = MerchantMemberFactory()
+    client.force_login(other.user)
+    assert order.number not in client.get("/seller/").content.decode()
