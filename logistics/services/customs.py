@@ -215,6 +215,7 @@ def customs_on_declared(*, shipment: Shipment) -> CustomsDeclaration:
     already cleared, held or returned is left as it is (a repeated declaration scan changes
     nothing); the declaration's row lock makes two scans at once one decision."""
     with transaction.atomic():
+        shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
         declaration = _locked_declaration(shipment.order)
         if declaration.status not in (CustomsDeclaration.Status.PREPARED, CustomsDeclaration.Status.DECLARED):
             return declaration
@@ -265,11 +266,10 @@ def customs_hold_resolve(
 
 @transaction.atomic
 def _resolve_corrected(declaration, staff_user, note, name, id_number) -> CustomsDeclaration:
-    declaration = CustomsDeclaration.objects.select_for_update().get(pk=declaration.pk)
-    if declaration.status != CustomsDeclaration.Status.HELD:
-        raise DeclarationNotHeld(declaration.get_status_display())
+    # Locks: the parcel, then the declaration, as tracking takes them when a parcel is declared.
     shipment = _outbound_shipment(declaration.order_id, lock=True)
-    if shipment is None:
+    declaration = CustomsDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != CustomsDeclaration.Status.HELD or shipment is None:
         raise DeclarationNotHeld(declaration.get_status_display())
     payment_id = Order.objects.filter(pk=declaration.order_id).values_list("payment_id", flat=True).first()
     payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
@@ -317,6 +317,7 @@ def _resolve_return(declaration, staff_user, note) -> CustomsDeclaration:
     from payments import services as payment_services
 
     with transaction.atomic():
+        shipment = _outbound_shipment(declaration.order_id, lock=True)  # the parcel first, as above
         declaration = CustomsDeclaration.objects.select_for_update().get(pk=declaration.pk)
         if declaration.status == CustomsDeclaration.Status.HELD:
             declaration.status = CustomsDeclaration.Status.RETURNED
@@ -324,7 +325,6 @@ def _resolve_return(declaration, staff_user, note) -> CustomsDeclaration:
             declaration.resolved_by = staff_user
             declaration.resolution_note = note
             declaration.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
-            shipment = _outbound_shipment(declaration.order_id, lock=True)
             if shipment is not None:
                 _record_event(shipment, ShipmentEvent.Kind.RETURNED, note=note, actor=staff_user)
         elif declaration.status != CustomsDeclaration.Status.RETURNED:

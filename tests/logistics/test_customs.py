@@ -4,6 +4,7 @@ is declared, and staff resolving a hold by a corrected document or a return with
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from djmoney.money import Money
 
@@ -404,3 +405,67 @@ def test_the_merchant_sees_the_reason_on_the_dashboard_home(client):
     other = MerchantMemberFactory()
     client.force_login(other.user)
     assert order.number not in client.get("/seller/").content.decode()
+
+
+# --- at once, on PostgreSQL --------------------------------------------------------------------------
+
+
+def _at_once(n, target):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            target()
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+POSTGRES_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to test",
+)
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_declaration_scans_at_once_make_one_decision():
+    order = paid_order()
+    shipment = shipment_for(order)
+    errors = _at_once(4, lambda: customs.customs_on_declared(shipment=shipment))
+    assert errors == []
+    assert shipment.events.filter(kind=ShipmentEvent.Kind.CUSTOMS_CLEARED).count() == 1
+    assert order.events.filter(kind=OrderEvent.Kind.CUSTOMS_CLEARED).count() == 1
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_staff_returning_at_once_refund_once():
+    order, shipment, declaration = held_order(consignee_name="李四")
+    staff = UserFactory(is_staff=True)
+    errors = _at_once(
+        4,
+        lambda: customs.customs_hold_resolve(
+            declaration=declaration, staff_user=staff, action="return", note="x"
+        ),
+    )
+    assert errors == []
+    assert Refund.objects.filter(order=order).count() == 1
+    assert shipment.events.filter(kind=ShipmentEvent.Kind.RETURNED).count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert _ledger_sum() == 0
