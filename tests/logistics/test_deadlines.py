@@ -157,6 +157,42 @@ class TestLateDelivery:
             deadlines.late_delivery_resolve(breach=breach, staff_user=staff, note="again")
 
 
+@pytest.mark.usefixtures("rates")
+def test_staff_late_delivery_queue_page_and_api(client, django_assert_max_num_queries):
+    tz = timezone.get_current_timezone()
+    orders = []
+    for day in (2, 3):
+        order = paid_order()
+        shipment_for(order)
+        Order.objects.filter(pk=order.pk).update(shipped_at=datetime(2026, 3, day, 10, tzinfo=tz))
+        orders.append(order)
+    deadlines.deadlines_check(now=datetime(2026, 4, 30, tzinfo=tz))
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        page = client.get("/staff/logistics/late-deliveries/").content.decode()
+    assert page.index(orders[0].number) < page.index(orders[1].number)  # the oldest deadline first
+    breach = _breaches(orders[0], DeadlineBreach.Kind.DELIVERY_LATE).get()
+    response = client.post(
+        f"/staff/logistics/late-deliveries/{breach.pk}/resolve/", {"note": "Carrier found it."}
+    )
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    assert breach.resolved_by == staff
+    page = client.get("/staff/logistics/late-deliveries/").content.decode()
+    assert f"<strong>{orders[0].number}</strong>" not in page  # (the success message names it)
+    assert f"<strong>{orders[1].number}</strong>" in page
+    listed = client.get("/api/v1/staff/late-deliveries/").json()["results"]
+    assert [row["order"] for row in listed] == [orders[1].number]
+    other = _breaches(orders[1], DeadlineBreach.Kind.DELIVERY_LATE).get()
+    api = f"/api/v1/staff/late-deliveries/{other.pk}/resolve/"
+    assert client.post(api, {"note": "Delivered late."}, content_type="application/json").status_code == 200
+    again = client.post(api, {"note": "again"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "breach_already_resolved"
+    client.force_login(orders[1].user)
+    assert client.get("/staff/logistics/late-deliveries/").status_code == 403
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
