@@ -193,6 +193,10 @@ TABLE = [
     R("seller/products/import/<pk>/status/",               "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/products/import/<pk>/errors.csv",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/orders/",                                    "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/orders/<number>/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
+    R("seller/shipping/<number>/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
+    R("seller/shipping/batch/",                            "GET",     LOGIN,        403,          NOT_YET,      To("seller_orders:list"), To("seller_orders:list"), 403, 403),  # nothing ticked: back to the list
+    R("seller/shipping/labels/",                           "GET",     LOGIN,        403,          NOT_YET,      404,          404,          403,    403),  # no waybill named
     # --- The review console: platform staff only ---------------------------------------------------
     R("staff/review/",                                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/applications/<pk>/",                   "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.application),
