@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from logistics import api as logistics_api
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
@@ -62,6 +63,16 @@ urlpatterns = [
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
+    path(
+        "api/v1/seller/shipping/batch/",
+        logistics_api.SellerShipBatchView.as_view(),
+        name="api-seller-ship-batch",
+    ),
+    path(
+        "api/v1/seller/shipping/labels/",
+        logistics_api.SellerLabelsView.as_view(),
+        name="api-seller-shipping-labels",
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

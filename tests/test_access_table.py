@@ -258,6 +258,10 @@ TABLE = [
     R("api/v1/seller/documents/",                          "GET",     API_ANON,     403,          200,          200,          200,          403,    403),
     R("api/v1/seller/documents/",                          "POST",    API_ANON,     403,          400,          400,          400,          403,    403),
     R("api/v1/seller/documents/<pk>/",                     "GET",     API_ANON,     403,          404,          200,          404,          403,    403, pk=W.document),
+    R("api/v1/seller/orders/<number>/quotes/",             "GET",     API_ANON,     403,          403,          200,          404,          403,    403, number=W.order),
+    R("api/v1/seller/orders/<number>/ship/",               "POST",    API_ANON,     403,          403,          201,          404,          403,    403, number=W.order, body={"provider_code": "ems", "weight_grams": 500}),
+    R("api/v1/seller/shipping/batch/",                     "POST",    API_ANON,     403,          403,          200,          200,          403,    403, body={"parcels": [{"order_number": "0", "provider_code": "ems", "weight_grams": 500}]}),  # an unknown order: reported in the results
+    R("api/v1/seller/shipping/labels/",                    "GET",     API_ANON,     403,          403,          404,          404,          403,    403),  # no waybill named
     R("api/v1/seller/products/",                           "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
     R("api/v1/seller/products/",                           "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
     R("api/v1/seller/products/<pk>/",                      "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.product),
