@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from logistics import api as logistics_api
 from logistics import staff_api as logistics_staff_api
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("pay/", include("payments.urls")),
     path("seller/orders/", include("orders.seller_urls")),
+    path("seller/shipping/", include("logistics.seller_urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -63,6 +65,16 @@ urlpatterns = [
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
+    path(
+        "api/v1/seller/shipping/batch/",
+        logistics_api.SellerShipBatchView.as_view(),
+        name="api-seller-ship-batch",
+    ),
+    path(
+        "api/v1/seller/shipping/labels/",
+        logistics_api.SellerLabelsView.as_view(),
+        name="api-seller-shipping-labels",
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

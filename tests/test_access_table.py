@@ -193,6 +193,10 @@ TABLE = [
     R("seller/products/import/<pk>/status/",               "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/products/import/<pk>/errors.csv",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/orders/",                                    "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/orders/<number>/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
+    R("seller/shipping/<number>/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
+    R("seller/shipping/batch/",                            "GET",     LOGIN,        403,          NOT_YET,      To("seller_orders:list"), To("seller_orders:list"), 403, 403),  # nothing ticked: back to the list
+    R("seller/shipping/labels/",                           "GET",     LOGIN,        403,          NOT_YET,      404,          404,          403,    403),  # no waybill named
     # --- The review console: platform staff only ---------------------------------------------------
     R("staff/review/",                                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/applications/<pk>/",                   "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.application),
@@ -260,6 +264,10 @@ TABLE = [
     R("api/v1/seller/documents/",                          "GET",     API_ANON,     403,          200,          200,          200,          403,    403),
     R("api/v1/seller/documents/",                          "POST",    API_ANON,     403,          400,          400,          400,          403,    403),
     R("api/v1/seller/documents/<pk>/",                     "GET",     API_ANON,     403,          404,          200,          404,          403,    403, pk=W.document),
+    R("api/v1/seller/orders/<number>/quotes/",             "GET",     API_ANON,     403,          403,          200,          404,          403,    403, number=W.order),
+    R("api/v1/seller/orders/<number>/ship/",               "POST",    API_ANON,     403,          403,          201,          404,          403,    403, number=W.order, body={"provider_code": "ems", "weight_grams": 500}),
+    R("api/v1/seller/shipping/batch/",                     "POST",    API_ANON,     403,          403,          200,          200,          403,    403, body={"parcels": [{"order_number": "0", "provider_code": "ems", "weight_grams": 500}]}),  # an unknown order: reported in the results
+    R("api/v1/seller/shipping/labels/",                    "GET",     API_ANON,     403,          403,          404,          404,          403,    403),  # no waybill named
     R("api/v1/seller/products/",                           "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
     R("api/v1/seller/products/",                           "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
     R("api/v1/seller/products/<pk>/",                      "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.product),

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from orders.models import Order
 from payments import selectors
@@ -13,5 +14,10 @@ def test_demo_shopper_has_an_address_an_identity_and_orders_and_reset_still_work
     assert set(orders.values_list("status", flat=True)) == {"paid", "pending_payment"}
     paid = orders.filter(status="paid")
     assert selectors.escrow_held() == sum(o.escrow_amount.amount for o in paid)
+    # The demo merchant's store has paid orders waiting to be shipped, one past its deadline.
+    waiting = orders.filter(merchant__members__user__username="merchant", status="paid")
+    assert waiting.count() >= 5
+    assert any(o.ship_by < timezone.now() for o in waiting)
+    count = orders.count()
     call_command("seed_demo", products=40, no_images=True, reset=True, verbosity=0)
-    assert Order.objects.filter(user__username="shopper").count() == 3
+    assert Order.objects.filter(user__username="shopper").count() == count

@@ -168,6 +168,14 @@ class _Seeder:
             log=self.log,
         )
         self._shopper_orders()
+        from orders.demo import seed_orders_to_ship
+
+        seed_orders_to_ship(
+            shopper=User.objects.get(username="shopper"),
+            merchant=self.merchants[0],
+            rng=self.rng,
+            log=self.log,
+        )
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
