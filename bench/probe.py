@@ -82,16 +82,16 @@ def logistics_orders() -> dict:
     )
     tracked = (
         store.filter(status="delivered", shipping_mode="direct_mail")
-        .annotate(events=Subquery(events))
-        .filter(events__gte=7)
+        .annotate(timeline_events=Subquery(events))
+        .filter(timeline_events__gte=7)
         .order_by("-delivered_at", "id")
-        .values("number", "user_id", "events")
+        .values("number", "user_id", "timeline_events")
         .first()
     )
     return {
         "quote_order": quote,
         "tracked_order": tracked and tracked["number"],
-        "tracked_events": tracked and tracked["events"],
+        "tracked_events": tracked and tracked["timeline_events"],
         "tracked_buyer": tracked and tracked["user_id"],
     }
 
