@@ -161,7 +161,10 @@ def prepare_ours(site: Site, env: dict, seller_orders: int = 0) -> None:
         seeded = json.loads(run([PYTHON, "bench/seed_orders.py", "--orders", seller_orders], env=env))
         added = f" ({seeded['added']} added in {seeded.get('seconds')}s)" if seeded["added"] else ""
         log(f"{site.db}: the demo merchant's store has {seeded['orders']} orders{added}")
+        shipped = f" ({seeded['shipments_added']} added)" if seeded.get("shipments_added") else ""
+        log(f"{site.db}: and {seeded.get('shipments', 0)} shipments{shipped}")
         site.info["seller_orders"] = seeded["orders"]
+        site.info["shipments"] = seeded.get("shipments", 0)
     site.info.update(json.loads(run([PYTHON, "bench/probe.py", "discover-ours"], env=env)))
     log(f"{site.db}: {site.info['products']} visible products, category {site.info['category']}")
 
@@ -293,6 +296,22 @@ def ladder(sites: dict[str, Site]) -> list[Endpoint]:
             "/seller/orders/",
             cookie=cookies.get("merchant", ""),
             needs="issue 3",
+        ),
+        # Logistics (issue 11): the quotes for one of the store's paid orders, as its merchant; and a
+        # delivered order's page, with its 7-event tracking timeline, as its buyer.
+        Endpoint(
+            "quote page",
+            "ours",
+            f"/seller/shipping/{big.get('quote_order') or 'none'}/",
+            cookie=cookies.get("merchant", ""),
+            needs="issue 11, and --seller-orders",
+        ),
+        Endpoint(
+            "order page with tracking",
+            "ours",
+            f"/orders/{big.get('tracked_order') or 'none'}/",
+            cookie=cookies.get("tracked_buyer", ""),
+            needs="issue 11, and --seller-orders",
         ),
     ]
     if "ours-1k" in sites:

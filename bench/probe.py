@@ -30,24 +30,69 @@ def discover_ours() -> dict:
     # A best seller: the product page shoppers reach most.
     product = visible.order_by("-sales_count", "id").values_list("pk", flat=True).first()
     cookies = {}
+
+    def sign_in(user) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return f"sessionid={session.session_key}"
+
     for username in ("merchant", "shopper"):
         user = User.objects.filter(username=username).first()
         if user:
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            cookies[username] = f"sessionid={session.session_key}"
+            cookies[username] = sign_in(user)
     cart_cookie, cart_variants = cart_session(visible)
     if cart_cookie:
         cookies["cart"] = cart_cookie
+    orders = logistics_orders()
+    if orders.get("tracked_buyer"):
+        cookies["tracked_buyer"] = sign_in(User.objects.get(pk=orders.pop("tracked_buyer")))
     return {
         "products": visible.count(),
         "category": top.slug if top else None,
         "product": product,
         "cookies": cookies,
         "cart_variants": cart_variants,
+        **orders,
+    }
+
+
+def logistics_orders() -> dict:
+    """The orders of the logistics rows (bench/seed_orders.py seeds them): the demo merchant's latest
+    paid order, for its quote page; and a delivered order of the store whose parcel has the longest
+    timeline (direct mail: 7 events), with its buyer (a `bench_seed_NN` account) to sign in."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from logistics.models import Shipment, ShipmentEvent
+    from marketplace.models import User
+    from orders.models import Order
+
+    owner = User.objects.filter(username="merchant").first()
+    if owner is None or owner.merchant is None:
+        return {}
+    store = Order.objects.filter(merchant=owner.merchant)
+    quote = store.filter(status="paid").order_by("-paid_at", "id").values_list("number", flat=True).first()
+    events = (
+        ShipmentEvent.objects.filter(shipment__order=OuterRef("pk"), shipment__kind=Shipment.Kind.OUTBOUND)
+        .values("shipment__order")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    tracked = (
+        store.filter(status="delivered", shipping_mode="direct_mail")
+        .annotate(timeline_events=Subquery(events))
+        .filter(timeline_events__gte=7)
+        .order_by("-delivered_at", "id")
+        .values("number", "user_id", "timeline_events")
+        .first()
+    )
+    return {
+        "quote_order": quote,
+        "tracked_order": tracked and tracked["number"],
+        "tracked_events": tracked and tracked["timeline_events"],
+        "tracked_buyer": tracked and tracked["user_id"],
     }
 
 

@@ -12,6 +12,13 @@ timeline of every status the order went through. Statuses: paid (awaiting shipme
 shipped 20%, delivered 12%, completed 28%, cancelled before payment 7%, refunded 3%. The buyers are
 40 accounts of their own (`bench_seed_NN`), never the checkout benchmark's buyers, so no buyer's
 annual quota there is touched. Stock is left alone: these are past orders.
+
+Every shipped, delivered or completed order of the store also gets what shipping would have written
+(`seed_shipments`): a `logistics.Shipment` with a provider that serves its mode and origin, priced on
+the provider's rate card in force when it shipped (volume tier by the store's shipments with that
+provider that month), a waybill number in the carrier's format, and its tracking events: the whole
+trip for a delivered parcel, a beginning of it for one still on its way. Databases seeded before
+shipments existed get theirs on the next run (it counts the orders without one).
 """
 
 import argparse
@@ -60,9 +67,9 @@ def id_number(rng: random.Random) -> str:
 
 
 @contextlib.contextmanager
-def explicit_created_at(*models):
+def explicit_created_at(*models, field_name="created_at"):
     """Let bulk_create keep the `created_at` we set (a history spread over months), not "now"."""
-    fields = [model._meta.get_field("created_at") for model in models]
+    fields = [model._meta.get_field(field_name) for model in models]
     for field in fields:
         field.auto_now_add = False
     try:
@@ -102,11 +109,44 @@ def seed_buyers(rng):
 
 def seed(target: int, seed_value: int = 5) -> dict:
     from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import connection
+
+    from logistics.models import Shipment, ShipmentEvent
+    from marketplace.models import User
+    from orders.models import Order, OrderEvent, OrderLine
+    from payments.models import Payment
+
+    database = connection.settings_dict["NAME"]
+    if settings.SETTINGS_MODULE != "bench.settings":
+        raise SystemExit(
+            f"refusing to seed orders into {database!r}: run with DJANGO_SETTINGS_MODULE=bench.settings"
+        )
+    owner = User.objects.get(username="merchant")
+    merchant = owner.merchant
+    existing = Order.objects.filter(merchant=merchant).count()
+    missing = target - existing
+    started = time.monotonic()
+    if missing > 0:
+        _seed_orders(owner, merchant, missing, random.Random(seed_value + existing))
+    shipments = seed_shipments(owner, random.Random(seed_value + existing + 1))
+    with connection.cursor() as cursor:
+        for model in (Order, OrderLine, OrderEvent, Payment, Shipment, ShipmentEvent):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return {
+        "merchant": merchant.name,
+        "orders": Order.objects.filter(merchant=merchant).count(),
+        "added": max(missing, 0),
+        **shipments,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def _seed_orders(owner, merchant, missing: int, rng) -> None:
+    from django.db import transaction
     from django.utils import timezone
 
     from marketplace import selectors as catalog
-    from marketplace.models import ProductVariant, User
+    from marketplace.models import ProductVariant
     from orders import rules
     from orders.models import Order, OrderEvent, OrderLine
     from orders.pricing import price_lines
@@ -120,20 +160,6 @@ def seed(target: int, seed_value: int = 5) -> dict:
         SandboxOperation,
     )
 
-    database = connection.settings_dict["NAME"]
-    if settings.SETTINGS_MODULE != "bench.settings":
-        raise SystemExit(
-            f"refusing to seed orders into {database!r}: run with DJANGO_SETTINGS_MODULE=bench.settings"
-        )
-    owner = User.objects.get(username="merchant")
-    merchant = owner.merchant
-    existing = Order.objects.filter(merchant=merchant).count()
-    missing = target - existing
-    if missing <= 0:
-        return {"merchant": merchant.name, "orders": existing, "added": 0}
-
-    started = time.monotonic()
-    rng = random.Random(seed_value + existing)
     rates = catalog.exchange_rates(use_cache=False)
     variants = list(
         ProductVariant.objects.filter(
@@ -165,6 +191,8 @@ def seed(target: int, seed_value: int = 5) -> dict:
             [group] = priced.groups
             if status == "paid":  # awaiting shipment: paid in the last 4 days (a few already overdue)
                 created = now - timedelta(minutes=rng.randint(10, 4 * 24 * 60))
+            elif status in ("delivered", "completed"):  # old enough for the trip to have ended
+                created = now - timedelta(minutes=rng.randint(20 * 24 * 60, 180 * 24 * 60))
             else:
                 created = now - timedelta(minutes=rng.randint(5 * 24 * 60, 180 * 24 * 60))
             number = f"{timezone.localtime(created):%y%m%d}{rng.randrange(10**10):010d}"
@@ -198,15 +226,17 @@ def seed(target: int, seed_value: int = 5) -> dict:
             times = {"placed": created}
             moment = created
             for step in PATHS[status]:
-                moment = (
-                    paid_at
-                    if step == "paid"
-                    else moment + timedelta(hours=rng.randint(2, 60) if step != "cancelled" else 1)
-                )
+                if step == "paid":
+                    moment = paid_at
+                elif step == "delivered":  # a parcel's trip: 2 to 14 days
+                    moment += timedelta(hours=rng.randint(2 * 24, 14 * 24))
+                else:
+                    moment += timedelta(hours=rng.randint(2, 60) if step != "cancelled" else 1)
                 times[step] = moment
             if paid_at:
                 order.ship_by = paid_at + timedelta(hours=rules.SHIP_WITHIN_HOURS[mode])
             order.shipped_at = times.get("shipped")
+            order.delivered_at = times.get("delivered")
             order.closed_at = times.get("completed") or times.get("cancelled") or times.get("refunded")
             orders.append(order)
             payments.append(payment)
@@ -353,15 +383,240 @@ def seed(target: int, seed_value: int = 5) -> dict:
             ]
         LedgerEntry.objects.bulk_create([e for e in entries if e.amount.amount], batch_size=BATCH)
 
-    with connection.cursor() as cursor:
-        for model in (Order, OrderLine, OrderEvent, Payment):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return {
-        "merchant": merchant.name,
-        "orders": Order.objects.filter(merchant=merchant).count(),
-        "added": missing,
-        "seconds": round(time.monotonic() - started, 1),
+
+# A parcel's tracking milestones by customs mode, each at a share of its trip (from the shipment to
+# the delivery), as the carriers and the platform's customs check record them. Direct mail (9610)
+# crosses the border in the parcel; bonded goods (1210) are already in a bonded warehouse in China
+# and clear customs before they leave it (the order the carrier simulator follows).
+TIMELINES = {
+    "9610": [
+        ("accepted", 0.03),
+        ("departed_origin", 0.12),
+        ("arrived_china", 0.40),
+        ("customs_declared", 0.45),
+        ("customs_cleared", 0.60),
+        ("out_for_delivery", 0.85),
+        ("delivered", 1.0),
+    ],
+    "1210": [
+        ("accepted", 0.04),
+        ("customs_declared", 0.10),
+        ("customs_cleared", 0.25),
+        ("departed_bonded", 0.40),
+        ("out_for_delivery", 0.85),
+        ("delivered", 1.0),
+    ],
+}
+# The shipment's status once an event of this kind is its latest (docs/rules.md, "Tracking").
+STATUS_AFTER = {
+    "accepted": "accepted",
+    "departed_origin": "in_transit",
+    "arrived_china": "arrived",
+    "customs_declared": "in_customs",
+    "customs_cleared": "cleared",
+    "departed_bonded": "in_transit",
+    "out_for_delivery": "out_for_delivery",
+    "delivered": "delivered",
+}
+ORIGIN_CITIES = {
+    "JP": "Tokyo", "KR": "Seoul", "US": "Los Angeles", "GB": "London", "DE": "Frankfurt",
+    "FR": "Paris", "AU": "Sydney", "HK": "Hong Kong", "TW": "Taipei", "SG": "Singapore",
+}  # fmt: skip
+ENTRY_PORTS = ["Shanghai Pudong", "Guangzhou Baiyun", "Beijing Capital", "Shenzhen Bao'an"]
+BONDED_ZONES = ["Hangzhou Xiasha", "Ningbo Meishan", "Zhengzhou Airport", "Guangzhou Nansha"]
+
+
+def timeline(customs_mode: str, origin: str, shipped_at, delivered_at, *, now, rng) -> list[tuple]:
+    """The tracking events of one parcel as (kind, occurred_at, location, source): the whole trip
+    ending at `delivered_at`; or, for a parcel still on its way (`delivered_at` None), a random
+    beginning of a trip of 3 to 12 days that has not reached the delivery nor passed `now`
+    (at least the carrier's acceptance)."""
+    steps = TIMELINES[customs_mode]
+    if delivered_at is None:
+        trip = timedelta(hours=rng.randint(3 * 24, 12 * 24))
+        steps = steps[: rng.randint(1, len(steps) - 1)]
+    else:
+        trip = delivered_at - shipped_at
+    city = ORIGIN_CITIES.get(origin, origin)
+    port, bonded = rng.choice(ENTRY_PORTS), rng.choice(BONDED_ZONES)
+    where = {
+        "accepted": f"{bonded} bonded warehouse" if customs_mode == "1210" else city,
+        "departed_origin": f"{city} international mail centre",
+        "arrived_china": f"{port} International Airport",
+        "customs_declared": f"{bonded if customs_mode == '1210' else port} customs",
+        "customs_cleared": f"{bonded if customs_mode == '1210' else port} customs",
+        "departed_bonded": f"{bonded} bonded warehouse",
+        "out_for_delivery": "Shanghai Pudong delivery station",
+        "delivered": "Recipient",
     }
+    events = []
+    for kind, share in steps:
+        at = delivered_at if kind == "delivered" else shipped_at + trip * share
+        if delivered_at is None and at >= now:
+            if events:
+                break
+            at = min(at, now)
+        source = "platform" if kind == "customs_cleared" else "carrier"  # the platform's customs check
+        events.append((kind, at, where[kind], source))
+    return events
+
+
+def seed_shipments(owner, rng) -> dict:
+    """A shipment with its tracking events for every shipped, delivered or completed order of the
+    owner's store that has none, in bulk: {shipments, shipments_added, events_added, unshippable}."""
+    from collections import Counter
+
+    from django.db import transaction
+    from django.db.models import Count, Exists, OuterRef, Prefetch
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from logistics import quotes, waybills
+    from logistics.models import CustomsMode, LogisticsProvider, RateCard, Shipment, ShipmentEvent, ZoneRate
+    from orders.models import Order, OrderEvent, OrderLine
+
+    merchant = owner.merchant
+    now = timezone.now()
+    outbound = Shipment.objects.filter(merchant=merchant, kind=Shipment.Kind.OUTBOUND)
+    orders = list(
+        Order.objects.filter(merchant=merchant, status__in=["shipped", "delivered", "completed"])
+        .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk"), kind=Shipment.Kind.OUTBOUND)))
+        .order_by("shipped_at", "id")
+    )
+    if not orders:
+        return {"shipments": outbound.count(), "shipments_added": 0, "events_added": 0}
+
+    ids = [o.pk for o in orders]
+    weights = Counter()
+    for order_id, quantity, grams in OrderLine.objects.filter(order_id__in=ids).values_list(
+        "order_id", "quantity", "variant__weight_grams"
+    ):
+        weights[order_id] += quantity * (grams or 0)
+    delivered = dict(
+        OrderEvent.objects.filter(order_id__in=ids, kind="delivered").values_list("order_id", "created_at")
+    )
+    providers = list(LogisticsProvider.objects.filter(is_enabled=True).order_by("code"))
+    # Every card with its zone rates and tiers: the one in force is chosen per parcel, by its date.
+    cards: dict[int, list] = {}
+    for card in (
+        RateCard.objects.filter(provider__in=providers)
+        .order_by("provider_id", "-valid_from")
+        .prefetch_related(
+            Prefetch("zone_rates", queryset=ZoneRate.objects.select_related("zone")), "volume_tiers"
+        )
+    ):
+        cards.setdefault(card.provider_id, []).append(card)
+    month_counts = Counter(
+        {
+            (row["provider_id"], row["month"].date()): row["n"]
+            for row in outbound.annotate(month=TruncMonth("created_at"))
+            .values("provider_id", "month")
+            .annotate(n=Count("id"))
+        }
+    )
+    taken = set(Shipment.objects.values_list("waybill_number", flat=True))
+
+    def offers(shipping_mode, origin, weight, when):
+        for provider in providers:
+            if not provider.serves_mode(shipping_mode) or weight > provider.max_weight_grams:
+                continue
+            card = next((c for c in cards.get(provider.pk, []) if c.valid_from <= when), None)
+            if card is None:  # a parcel older than any card: the first card prices it
+                card = (cards.get(provider.pk) or [None])[-1]
+            zone_rate = card and next(
+                (zr for zr in card.zone_rates.all() if origin in (zr.zone.countries or [])), None
+            )
+            if zone_rate:
+                yield provider, card, zone_rate
+
+    shipments, plans, delivered_orders, unshippable = [], [], [], 0
+    for order in orders:
+        shipped_at = order.shipped_at or order.paid_at or order.created_at
+        origin = quotes.origin_country(merchant=merchant, shipping_mode=order.shipping_mode)
+        weight = max(1, weights[order.pk])
+        offered = list(offers(order.shipping_mode, origin, weight, shipped_at))
+        if not offered:
+            unshippable += 1
+            continue
+        provider, card, zone_rate = rng.choice(offered)
+        month = timezone.localtime(shipped_at).date().replace(day=1)
+        list_price, _steps = quotes.parcel_list_price(card, zone_rate, weight)
+        percent = quotes.volume_discount(card, month_counts[(provider.pk, month)])
+        month_counts[(provider.pk, month)] += 1
+        number = ""
+        while not number or number in taken:
+            number = waybills.waybill_new(
+                provider.waybill_format,
+                origin_country=origin,
+                service_indicator=provider.service_indicator,
+                rng=rng,
+            )
+        taken.add(number)
+        customs_mode = CustomsMode.for_shipping_mode(order.shipping_mode).value
+        delivered_at = None
+        if order.status in ("delivered", "completed"):
+            delivered_at = order.delivered_at or delivered.get(order.pk)
+            if delivered_at is None:
+                delivered_at = min(now, shipped_at + timedelta(days=zone_rate.transit_days_max))
+            if order.delivered_at is None:
+                order.delivered_at = delivered_at
+                delivered_orders.append(order)
+        events = timeline(customs_mode, origin, shipped_at, delivered_at, now=now, rng=rng)
+        shipped_on = timezone.localdate(shipped_at)
+        shipments.append(
+            Shipment(
+                order=order,
+                merchant=merchant,
+                provider=provider,
+                rate_card=card,
+                zone=zone_rate.zone,
+                shipping_mode=order.shipping_mode,
+                customs_mode=customs_mode,
+                origin_country=origin,
+                waybill_number=number,
+                weight_grams=weight,
+                list_price=list_price,
+                discount_percent=percent,
+                price=quotes.discounted(list_price, percent),
+                transit_days_min=zone_rate.transit_days_min,
+                transit_days_max=zone_rate.transit_days_max,
+                expected_from=shipped_on + timedelta(days=zone_rate.transit_days_min),
+                expected_by=shipped_on + timedelta(days=zone_rate.transit_days_max),
+                consignee_name=order.buyer_name,
+                consignee_id_number=order.buyer_id_number,
+                status=STATUS_AFTER[events[-1][0]],
+                created_at=shipped_at,
+                created_by=owner,
+                delivered_at=delivered_at,
+                last_event_at=events[-1][1],
+            )
+        )
+        plans.append(events)
+
+    with transaction.atomic():
+        with explicit_created_at(Shipment):
+            Shipment.objects.bulk_create(shipments, batch_size=BATCH)
+        rows = [
+            ShipmentEvent(
+                shipment=shipment,
+                provider=shipment.provider,
+                kind=kind,
+                occurred_at=at,
+                location=location,
+                carrier_event_id=f"SEED-{shipment.waybill_number}-{kind}" if source == "carrier" else "",
+                source=source,
+                recorded_at=at,
+            )
+            for shipment, events in zip(shipments, plans, strict=True)
+            for kind, at, location, source in events
+        ]
+        with explicit_created_at(ShipmentEvent, field_name="recorded_at"):
+            ShipmentEvent.objects.bulk_create(rows, batch_size=BATCH)
+        Order.objects.bulk_update(delivered_orders, ["delivered_at"], batch_size=BATCH)
+    result = {"shipments": outbound.count(), "shipments_added": len(shipments), "events_added": len(rows)}
+    if unshippable:  # no enabled provider serves the store's origin and mode
+        result["unshippable"] = unshippable
+    return result
 
 
 def main(argv=None) -> int:
