@@ -391,6 +391,7 @@ def test_the_seller_creates_edits_and_deletes_a_template_with_regions_on_the_pag
             "regions-1-first_fee": "1",
             "regions-1-additional_fee": "1",
         },
+        **EN,
     )
     assert bad.status_code == 400 and "more than one region" in bad.content.decode()
     assert client.post("/seller/shipping-templates/bonded/delete/").status_code == 302
@@ -432,3 +433,28 @@ def test_the_api_lists_creates_updates_and_deletes_only_the_stores_own(client):
     client.force_login(owner)
     assert client.delete(url).status_code == 204
     assert not ShippingTemplate.objects.exists()
+
+
+def test_staff_see_templates_in_the_console_read_only(client):
+    from tests.factories import StaffFactory
+
+    template = make_template(member_of())
+    client.force_login(StaffFactory(is_superuser=True))
+    assert client.get("/staff/logistics/shippingtemplate/").status_code == 200
+    page = client.get(f"/staff/logistics/shippingtemplate/{template.pk}/change/")
+    assert page.status_code == 200 and "新疆维吾尔自治区" in page.content.decode()
+    assert client.get("/staff/logistics/shippingtemplate/add/").status_code == 403
+
+
+def test_the_demo_templates_are_varied_and_valid():
+    from logistics.demo_templates import seed_shipping_templates
+
+    merchants = [MerchantFactory() for _ in range(5)]
+    assert seed_shipping_templates(merchants) == 9  # the last store keeps the default for bonded
+    assert seed_shipping_templates(merchants) == 9  # reseeding replaces, never duplicates
+    templates = ShippingTemplate.objects.all()
+    assert templates.count() == 9
+    assert {t.free_from is None for t in templates} == {True, False}
+    assert len({t.additional_step_grams for t in templates}) >= 3
+    for region in ShippingTemplateRegion.objects.all():
+        assert set(region.provinces) <= set(PROVINCE_NAMES)
