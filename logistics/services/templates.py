@@ -86,7 +86,8 @@ def _clean(
     if shipping_mode not in Product.ShippingMode.values:
         raise InvalidShippingTemplate(_("the shipping mode is not one of direct mail or bonded."))
     name = (name or "").strip()
-    if not name or len(name) > TEMPLATE_NAME_MAX:
+    visible = any(ch.isprintable() and not ch.isspace() for ch in name)  # not only invisible characters
+    if not visible or len(name) > TEMPLATE_NAME_MAX:
         raise InvalidShippingTemplate(
             _("a name of 1 to %(max)s characters is needed.") % {"max": TEMPLATE_NAME_MAX}
         )
@@ -114,10 +115,13 @@ def _clean_regions(regions) -> list[dict]:
     seen: set[str] = set()
     cleaned = []
     for index, region in enumerate(regions, start=1):
-        if isinstance(region, dict):
-            region = RegionInput(**region)
+        if isinstance(region, dict):  # a field left out is refused below, like a wrong one
+            region = RegionInput(
+                region.get("provinces"), region.get("first_fee"), region.get("additional_fee")
+            )
         names = []
-        for raw in region.provinces or []:
+        provinces = region.provinces if isinstance(region.provinces, (list, tuple)) else []
+        for raw in provinces:
             name = province_canonical(raw if isinstance(raw, str) else None)
             if name is None:
                 raise InvalidShippingTemplate(

@@ -422,7 +422,10 @@ def test_the_api_lists_creates_updates_and_deletes_only_the_stores_own(client):
     url = f"/api/v1/seller/shipping-templates/{data['id']}/"
     patched = client.patch(url, {"free_from": "199.00"}, content_type="application/json")
     assert patched.status_code == 200 and patched.json()["free_from"] == "199.00"
-    moved = client.patch(url, {"shipping_mode": "bonded"}, content_type="application/json")
+    for odd in ({"regions": [{}]}, {"regions": [{"provinces": ["新疆"]}]}, {"name": "\u200b"}):
+        refused = client.patch(url, odd, content_type="application/json")  # partial: nested fields optional
+        assert refused.status_code == 400 and refused.json()["code"] == "invalid_shipping_template", odd
+        moved = client.patch(url, {"shipping_mode": "bonded"}, content_type="application/json")
     assert moved.status_code == 400
     assert client.get("/api/v1/seller/shipping-templates/").json()[0]["id"] == data["id"]
 
