@@ -7,6 +7,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.routers import DefaultRouter
 
 from logistics import api as logistics_api
+from logistics import template_api
 from merchants import api as merchant_api
 from orders import api as orders_api
 from payments import api as payments_api
@@ -94,6 +95,7 @@ router.register("products", ProductViewSet, basename="product")
 
 merchant_api.register(router)
 logistics_api.register(router)
+template_api.register(router)  # the merchant's shipping templates (logistics)
 # The shopper's journey (orders and payments apps).
 router.register("addresses", orders_api.AddressViewSet, basename="address")
 router.register("identities", orders_api.IdentityViewSet, basename="identity")

@@ -40,6 +40,7 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
+    path("seller/shipping-templates/", include("logistics.template_urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from logistics import template_selectors
 from orders import rules as order_rules
 
 from . import selectors
@@ -178,6 +179,8 @@ def product_detail(request, pk):
     if product is None:
         raise Http404(_("This product is not available."))
     variants = selectors.product_variants_priced(product)
+    # The shipping fee of one unit of each option (docs/rules.md, "Shipping templates").
+    template_selectors.product_shipping_texts(product, variants, user=request.user)
     rate = product.tax_category.effective_rate
     return render(
         request,

@@ -1,10 +1,16 @@
 """What a set of cart lines costs, grouped the way checkout splits orders: one group per merchant and
-shipping mode. Pure arithmetic on Decimal CNY; the rounding points are `to_cny` (unit price) and
-`tax_for` (per line). The cart page, the checkout page and order placement all price through here."""
+shipping mode. Pure arithmetic on Decimal CNY; the rounding points are `to_cny` (unit price), `tax_for`
+(per line) and the shipping fee (`logistics.shipping_fees`, once per group). The cart page, the
+checkout page and order placement all price through here.
+
+Shipping: the group's store template for its mode (`templates`, read by the caller in one query for
+all groups) on the lines' weight and the delivery `province`; a store without one pays the platform
+default, the flat `rules.shipping_fee` (docs/rules.md, "Shipping templates")."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from logistics import shipping_fees
 from marketplace.money import tax_for, to_cny
 
 from . import rules
@@ -38,6 +44,8 @@ class PricedGroup:
     merchant: object
     shipping_mode: str
     lines: list[PricedLine] = field(default_factory=list)
+    template: object = None  # the store's ShippingTemplate for the mode, None: the platform default
+    province: str | None = None  # where the order goes (None: the template's base fees)
 
     @property
     def goods(self) -> Decimal:
@@ -48,8 +56,16 @@ class PricedGroup:
         return sum((line.tax for line in self.lines), ZERO)
 
     @property
+    def weight_grams(self) -> int:
+        return sum(line.variant.weight_grams * line.quantity for line in self.lines)
+
+    @property
     def shipping(self) -> Decimal:
-        return rules.shipping_fee(self.shipping_mode, self.goods)
+        if self.template is None:
+            return rules.shipping_fee(self.shipping_mode, self.goods)
+        return shipping_fees.shipping_fee(
+            self.template, weight_grams=self.weight_grams, goods_value=self.goods, province=self.province
+        )
 
     @property
     def total(self) -> Decimal:
@@ -102,6 +118,15 @@ class PricedCart:
         return self._sum("total")
 
     @property
+    def shipping_province_label(self):
+        """The province shipping is priced to, in the page's language (None: base fees or no
+        templates)."""
+        from logistics.provinces import province_canonical, province_label
+
+        name = province_canonical(self.groups[0].province) if self.groups else None
+        return province_label(name) if name else None
+
+    @property
     def count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
@@ -112,13 +137,22 @@ class PricedCart:
         )
 
 
-def price_lines(rows, rates: dict[str, Decimal], *, available_product_ids=None) -> PricedCart:
-    """`rows`: (variant with product, merchant and tax_category loaded, quantity, item or None)."""
+def price_lines(
+    rows, rates: dict[str, Decimal], *, available_product_ids=None, templates=None, province=None
+) -> PricedCart:
+    """`rows`: (variant with product, merchant and tax_category loaded, quantity, item or None).
+    `templates`: shipping templates by (merchant id, shipping mode), with their regions when a
+    `province` is given (`logistics.template_selectors.templates_for`)."""
+    templates = templates or {}
     groups: dict[tuple, PricedGroup] = {}
     for variant, quantity, item in rows:
         product = variant.product
         key = (product.merchant_id, product.shipping_mode)
-        group = groups.setdefault(key, PricedGroup(product.merchant, product.shipping_mode))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = PricedGroup(
+                product.merchant, product.shipping_mode, template=templates.get(key), province=province
+            )
         unit = to_cny(variant.price, rates)
         rate = product.tax_category.effective_rate
         goods = unit * quantity

@@ -16,7 +16,9 @@ from .errors import InvalidIdentityNumber
 ORDER_GOODS_LIMIT = Decimal("5000.00")
 ANNUAL_LIMIT = Decimal("26000.00")
 
-# Flat shipping fee per order (one merchant, one shipping mode), free from a goods value.
+# The platform's default shipping fee per order (one merchant, one shipping mode), free from a goods
+# value: what a store without a shipping template for the mode charges (docs/rules.md, "Shipping
+# templates"; stores' own templates are `logistics.shipping_fees`).
 SHIPPING_FEES = {
     Product.ShippingMode.DIRECT_MAIL: Decimal("25.00"),
     Product.ShippingMode.BONDED: Decimal("10.00"),

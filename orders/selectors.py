@@ -7,6 +7,8 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from logistics import template_selectors
+from logistics.provinces import province_canonical
 from marketplace import identifiers
 from marketplace import selectors as catalog
 from marketplace.models import ProductImage
@@ -19,7 +21,9 @@ from .pricing import PricedCart, price_lines
 
 def cart_items(cart: Cart | None = None, *, user=None, cart_id: int | None = None) -> list[CartItem]:
     """The items of `cart`, or of the signed-in `user`'s cart, or of the session's cart `cart_id`,
-    with everything the cart page shows (cover image included), in one query."""
+    with everything the cart page shows (cover image included), in one query. Each item also carries
+    `shopper_province`: the province of the cart owner's most recent address (None: no address or an
+    anonymous cart), the cart page's delivery province for shipping fees."""
     if cart is not None:
         items = CartItem.objects.filter(cart=cart)
     elif user is not None and user.is_authenticated:
@@ -29,10 +33,14 @@ def cart_items(cart: Cart | None = None, *, user=None, cart_id: int | None = Non
     else:
         return []
     cover = ProductImage.objects.filter(product=OuterRef("variant__product"), position=0).order_by("id")
+    latest_address = Address.objects.filter(user=OuterRef("cart__user")).order_by("-created_at", "-id")
     rows = list(
         items.select_related(
             "variant__product__merchant", "variant__product__tax_category", "variant__product__brand"
-        ).annotate(cover_image=Subquery(cover.values("image")[:1]))
+        ).annotate(
+            cover_image=Subquery(cover.values("image")[:1]),
+            shopper_province=Subquery(latest_address.values("province")[:1]),
+        )
     )
     for item in rows:
         product = item.variant.product
@@ -43,15 +51,33 @@ def cart_items(cart: Cart | None = None, *, user=None, cart_id: int | None = Non
     return rows
 
 
-def cart_priced(cart: Cart | None = None, *, user=None, cart_id: int | None = None) -> PricedCart:
+_LATEST = object()
+
+
+def cart_priced(
+    cart: Cart | None = None, *, user=None, cart_id: int | None = None, province=_LATEST
+) -> PricedCart:
     """The cart priced for display. Whether each product is still on sale is judged from the rows
-    already read (`catalog.product_is_visible`); checkout judges again in the database."""
+    already read (`catalog.product_is_visible`); checkout judges again in the database. Shipping goes
+    to `province` (checkout: the chosen address's), by default the owner's most recent address's."""
     items = cart_items(cart, user=user, cart_id=cart_id)
     visible = {item.variant.product_id for item in items if catalog.product_is_visible(item.variant.product)}
+    if province is _LATEST:
+        province = items[0].shopper_province if items else None
+    return items_priced(items, catalog.exchange_rates(), available_product_ids=visible, province=province)
+
+
+def items_priced(items, rates, *, available_product_ids, province: str | None) -> PricedCart:
+    """Cart items priced, shipping by each store's template to `province`: the templates of every group
+    in one query (and their regions in one more when the province is known)."""
+    keys = {(item.variant.product.merchant_id, item.variant.product.shipping_mode) for item in items}
+    templates = template_selectors.templates_for(keys, with_regions=province_canonical(province) is not None)
     return price_lines(
         [(item.variant, item.quantity, item) for item in items],
-        catalog.exchange_rates(),
-        available_product_ids=visible,
+        rates,
+        available_product_ids=available_product_ids,
+        templates=templates,
+        province=province,
     )
 
 

@@ -40,7 +40,6 @@ from .errors import (
     ProductUnavailable,
 )
 from .models import Address, BuyerIdentity, Cart, CartItem, Order, OrderEvent, OrderLine
-from .pricing import price_lines
 
 # ---------------------------------------------------------------------------------------------- cart
 
@@ -335,9 +334,8 @@ def _checkout_place(*, user, address_id, identity_id, key) -> Payment:
         .values_list("pk", flat=True)
     )
     rates = catalog.exchange_rates(use_cache=False)
-    priced = price_lines(
-        [(item.variant, item.quantity, item) for item in items], rates, available_product_ids=visible
-    )
+    # Shipping by each store's template to the chosen address (docs/rules.md, "Shipping templates").
+    priced = selectors.items_priced(items, rates, available_product_ids=visible, province=address.province)
     for line in priced.lines:
         if not line.available:
             raise ProductUnavailable(line.product.name)

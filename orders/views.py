@@ -105,11 +105,16 @@ def checkout(request):
         if placed:
             return redirect("payments:pay", reference=placed.reference)
     cart = _current_cart(request)
-    priced = selectors.cart_priced(cart)
+    addresses = list(selectors.addresses_for(request.user))
+    chosen_address = _int(request.POST.get("address") or request.GET.get("address"))
+    if chosen_address not in {a.pk for a in addresses}:
+        chosen_address = addresses[0].pk if addresses else None
+    # Shipping to the chosen address (the most recent one until the shopper picks another).
+    province = next((a.province for a in addresses if a.pk == chosen_address), None)
+    priced = selectors.cart_priced(cart, province=province)
     if not priced.lines:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
-    addresses = list(selectors.addresses_for(request.user))
     identities = selectors.identities_with_quota(request.user)
     error, status = None, 200
     if request.method == "POST":
@@ -132,7 +137,7 @@ def checkout(request):
             "priced": priced,
             "addresses": addresses,
             "identities": identities,
-            "chosen_address": _int(request.POST.get("address")) or (addresses[0].pk if addresses else None),
+            "chosen_address": chosen_address,
             "chosen_identity": chosen_identity,
             "error": error,
             "idempotency_key": uuid.uuid4().hex,

@@ -197,6 +197,10 @@ TABLE = [
     R("seller/shipping/<number>/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
     R("seller/shipping/batch/",                            "GET",     LOGIN,        403,          NOT_YET,      To("seller_orders:list"), To("seller_orders:list"), 403, 403),  # nothing ticked: back to the list
     R("seller/shipping/labels/",                           "GET",     LOGIN,        403,          NOT_YET,      404,          404,          403,    403),  # no waybill named
+    R("seller/shipping-templates/",                        "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/shipping-templates/<mode>/",                 "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403, mode="direct_mail"),
+    R("seller/shipping-templates/<mode>/",                 "POST",    LOGIN,        403,          NOT_YET,      400,          400,          403,    403, mode="direct_mail", get=200),
+    R("seller/shipping-templates/<mode>/delete/",          "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, mode="direct_mail"),
     # --- The review console: platform staff only ---------------------------------------------------
     R("staff/review/",                                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/applications/<pk>/",                   "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.application),
@@ -275,6 +279,12 @@ TABLE = [
     R("api/v1/seller/products/<pk>/",                      "PATCH",   API_ANON,     403,          403,          200,          404,          403,    403, pk=W.product),
     R("api/v1/seller/products/<pk>/publish/",              "POST",    API_ANON,     403,          403,          200,          404,          403,    403, pk=W.draft_product),
     R("api/v1/seller/products/<pk>/unpublish/",            "POST",    API_ANON,     403,          403,          200,          404,          403,    403, pk=W.product),
+    R("api/v1/seller/shipping-templates/",                 "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/shipping-templates/",                 "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
+    R("api/v1/seller/shipping-templates/<pk>/",            "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.shipping_template),
+    R("api/v1/seller/shipping-templates/<pk>/",            "PUT",     API_ANON,     403,          403,          400,          404,          403,    403, pk=W.shipping_template),
+    R("api/v1/seller/shipping-templates/<pk>/",            "PATCH",   API_ANON,     403,          403,          200,          404,          403,    403, pk=W.shipping_template),
+    R("api/v1/seller/shipping-templates/<pk>/",            "DELETE",  API_ANON,     403,          403,          204,          404,          403,    403, pk=W.shipping_template),
     # --- API: review (platform staff) ----------------------------------------------------------------
     R("api/v1/review/applications/",                       "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/review/applications/<pk>/",                  "GET",     API_ANON,     403,          403,          403,          403,          200,    200, pk=W.application),
@@ -454,6 +464,18 @@ def _build_world(private_root: Path) -> dict:
 
     orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
     unpaid = checkout(shopper, address, identity)
+    from logistics.services.templates import shipping_template_create
+
+    shipping_template = shipping_template_create(
+        user=member.user,
+        shipping_mode="direct_mail",
+        name="Access template",
+        first_weight_grams=1000,
+        first_fee="10.00",
+        additional_step_grams=500,
+        additional_fee="5.00",
+        regions=[{"provinces": ["新疆"], "first_fee": "20.00", "additional_fee": "10.00"}],
+    )
 
     # A parcel of the shopper's held by customs, and a late delivery on it.
     from logistics.models import CustomsDeclaration, DeadlineBreach
@@ -499,6 +521,7 @@ def _build_world(private_root: Path) -> dict:
         "identity": identity.pk,
         "held_declaration": held.pk,
         "late_delivery": late_delivery.pk,
+        "shipping_template": shipping_template.pk,
     }
     # What only the owner's lists may show (see test_lists_show_only_ones_own).
     ids |= {

@@ -16,6 +16,7 @@
   var tax = document.querySelector("[data-show-tax]");
   var original = document.querySelector("[data-show-original]");
   var stock = document.querySelector("[data-stock-label]");
+  var shipping = document.querySelector("[data-show-shipping]");
   var overLimitNotice = document.querySelector("[data-over-limit-notice]");
   var addButton = document.querySelector("[data-add-button]");
   document.querySelectorAll("input[name=variant]").forEach(function (input) {
@@ -23,11 +24,18 @@
       if (price) price.textContent = input.dataset.price;
       if (tax) tax.textContent = input.dataset.tax;
       if (original) original.textContent = input.dataset.original;
+      if (shipping && input.dataset.shipping) shipping.textContent = input.dataset.shipping;
       if (stock) stock.textContent = Number(input.dataset.stock) > 0 ? stock.dataset.inStock : stock.dataset.soldOut;
       // An option whose one unit is over the per-order limit cannot be added (the server refuses it too).
       var overLimit = input.dataset.overLimit === "1";
       if (overLimitNotice) overLimitNotice.hidden = !overLimit;
       if (addButton) addButton.disabled = overLimit;
+    });
+  });
+  // Checkout: shipping depends on the delivery province, so choosing another address prices the page again.
+  document.querySelectorAll("input[data-reprice-address]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      window.location.search = "?address=" + encodeURIComponent(input.value);
     });
   });
   // Irreversible actions: a form with data-confirm asks in a dialog first, then is sent with confirm=yes.

@@ -48,6 +48,8 @@ def test_every_table_storefront_pages_show_has_the_trigger(db):
         "marketplace_productimage",
         "marketplace_searchsynonym",
         "merchants_merchant",
+        "logistics_shippingtemplate",  # the product page shows the shipping fee
+        "logistics_shippingtemplateregion",
     }
 
 

@@ -32,6 +32,15 @@ def test_demo_catalog_is_big_and_believable_and_seeding_twice_changes_nothing(ca
         and visible.filter(shipping_mode="direct_mail").exists()
     )
     assert visible.filter(is_featured=True).exists()
+    # Shipping templates of several kinds, and variants of realistic, varied weights.
+    from logistics.models import ShippingTemplate, ShippingTemplateRegion
+
+    templates = ShippingTemplate.objects.all()
+    assert templates.count() >= 20
+    assert templates.filter(free_from__isnull=True).exists() and templates.filter(free_from__gt=0).exists()
+    assert templates.values("additional_step_grams").distinct().count() >= 3
+    assert any("新疆维吾尔自治区" in r.provinces for r in ShippingTemplateRegion.objects.all())
+    assert ProductVariant.objects.values("weight_grams").distinct().count() >= 20
     # Both languages everywhere a shopper reads them: an English page must not show Chinese names.
     assert not Product.objects.filter(Q(name_en="") | Q(name_zh="")).exists()
     assert not ProductVariant.objects.filter(Q(name_en="") | Q(name_zh="")).exists()

@@ -156,6 +156,9 @@ class _Seeder:
         self.merchants = self._merchants()
         self._users()
         self.log(f"{len(self.merchants)} merchants and {len(DEMO_USERS)} demo accounts created.")
+        from logistics.demo_templates import seed_shipping_templates
+
+        self.log(f"{seed_shipping_templates(self.merchants)} shipping templates created.")
         if count > BULK_THRESHOLD:
             self._products_bulk(count)
         else:
