@@ -89,6 +89,7 @@ def ship_order(request, number):
             "weight": weight,
             "weight_error": weight_error,
             "sort": sort if sort in quotes.SORTS else "recommended",
+            "per_day": quotes.RECOMMEND_CNY_PER_DAY,
             "sorts": [(key, _(label)) for key, label in SORT_LABELS.items()],
             "origin": quotes.origin_country(merchant=request.merchant, shipping_mode=order.shipping_mode),
             "shippable": order.status == Order.Status.PAID,
