@@ -29,3 +29,14 @@ def shipment_notify_buyer(*, shipment_id: int):
             "end": shipment.expected_by.isoformat(),
         }
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [shipment.order.user.email])
+
+
+@shared_task
+def carriers_simulate() -> int:
+    """The demo's carriers: post the due tracking scans of undelivered parcels (logistics/simulator.py).
+    Scheduled in CELERY_BEAT_SCHEDULE while CARRIER_SIMULATOR_ENABLED."""
+    if not settings.CARRIER_SIMULATOR_ENABLED:
+        return 0
+    from . import simulator
+
+    return simulator.simulate()

@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from logistics import api as logistics_api
+from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
@@ -39,6 +40,8 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
+    # Parcel tracking: public pages, adding an event by hand (the store's and staff's pages)
+    path("", include((tracking_urls.pages, "tracking"))),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -73,6 +76,7 @@ urlpatterns = [
         logistics_api.SellerLabelsView.as_view(),
         name="api-seller-shipping-labels",
     ),
+    *tracking_urls.api_urls,
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
