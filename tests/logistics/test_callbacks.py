@@ -13,11 +13,12 @@ from django.test import Client
 from django.utils import timezone
 
 from logistics.callbacks import sign_callback
-from logistics.models import Shipment, ShipmentEvent
+from logistics.models import LogisticsProvider, Shipment, ShipmentEvent
 from orders.models import Order
 from tests.logistics.tracking_helpers import CALLBACK, at, body, post_signed, providers, shipped  # noqa: F401
 
 K, S = ShipmentEvent.Kind, Shipment.Status
+pytestmark = pytest.mark.usefixtures("providers")
 
 
 def test_sign_callback_is_hmac_sha256_of_timestamp_dot_body():
@@ -31,7 +32,7 @@ def test_sign_callback_is_hmac_sha256_of_timestamp_dot_body():
 @pytest.mark.django_db
 class TestCallbacks:
     @pytest.fixture(autouse=True)
-    def _parcel(self, rates, providers):
+    def _parcel(self, rates):
         self.order, self.shipment = shipped()
         self.provider = self.shipment.provider
 
@@ -44,7 +45,12 @@ class TestCallbacks:
         response = post_signed(client, self.provider, raw)
         assert response.status_code == 201 and response.json() == {"status": "recorded"}
         event = self.shipment.events.get()
-        assert (event.kind, event.location, event.note, event.source) == (K.ACCEPTED, "Los Angeles", "Picked up", "carrier")
+        assert (event.kind, event.location, event.note, event.source) == (
+            K.ACCEPTED,
+            "Los Angeles",
+            "Picked up",
+            "carrier",
+        )
         assert event.carrier_event_id == f"E-accepted-{self.shipment.pk}"
         self.shipment.refresh_from_db()
         assert self.shipment.status == S.ACCEPTED
@@ -79,7 +85,10 @@ class TestCallbacks:
         else:
             headers["X-Carrier-Signature"] = ""
         response = client.post(
-            CALLBACK.format(code=self.provider.code), data=raw, content_type="application/json", headers=headers
+            CALLBACK.format(code=self.provider.code),
+            data=raw,
+            content_type="application/json",
+            headers=headers,
         )
         assert response.status_code == 401
         assert response.json()["code"] in ("signature_invalid", "signature_missing")
@@ -88,9 +97,14 @@ class TestCallbacks:
         self.order.refresh_from_db()
         assert self.order.status == Order.Status.SHIPPED
 
-    def test_another_carriers_secret_is_refused(self, client, providers):
+    def test_another_carriers_secret_is_refused(self, client):
         raw = body(self.shipment, K.ACCEPTED)
-        response = post_signed(client, self.provider, raw, secret=providers["dhl-express"].callback_secret)
+        response = post_signed(
+            client,
+            self.provider,
+            raw,
+            secret=LogisticsProvider.objects.get(code="dhl-express").callback_secret,
+        )
         assert response.status_code == 401 and self.nothing_changed()
 
     def test_missing_headers_are_refused(self, client):
@@ -127,8 +141,8 @@ class TestCallbacks:
         before = Shipment.objects.values().get(pk=self.shipment.pk)
         # The same event id again, even with another kind: recorded once.
         again = body(self.shipment, K.DELIVERED, event_id="EMS-42", occurred_at=at(9))
-        for raw in (raw, again):
-            response = post_signed(client, self.provider, raw)
+        for resent in (raw, again):
+            response = post_signed(client, self.provider, resent)
             assert response.status_code == 200 and response.json() == {"status": "duplicate"}
         assert self.shipment.events.count() == 1
         assert Shipment.objects.values().get(pk=self.shipment.pk) == before
@@ -141,7 +155,12 @@ class TestCallbacks:
             (K.DEPARTED_ORIGIN, 10), (K.CUSTOMS_DECLARED, 42),
         ]  # fmt: skip
         for kind, hours in order_of_arrival:
-            assert post_signed(client, self.provider, body(self.shipment, kind, occurred_at=at(hours))).status_code == 201
+            assert (
+                post_signed(
+                    client, self.provider, body(self.shipment, kind, occurred_at=at(hours))
+                ).status_code
+                == 201
+            )
         self.shipment.refresh_from_db()
         assert self.shipment.status == S.OUT_FOR_DELIVERY
         assert self.shipment.last_event_at == at(90)
@@ -196,7 +215,7 @@ class TestCallbacks:
         assert response.status_code == 404 and response.json()["code"] == "shipment_not_found"
         assert not ShipmentEvent.objects.exists()
 
-    def test_another_carriers_waybill_is_404(self, client, providers):
+    def test_another_carriers_waybill_is_404(self, client):
         _order, dhl_parcel = shipped(provider_code="dhl-express")
         raw = body(dhl_parcel, K.ACCEPTED)
         response = post_signed(client, self.provider, raw)  # EMS signs a DHL parcel's event
@@ -226,7 +245,7 @@ class TestCallbacks:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers")
-def test_concurrent_duplicates_make_one_event(rates, providers):
+def test_concurrent_duplicates_make_one_event(rates):
     """Eight deliveries of the same callback at once (a carrier retrying on a timeout), each in its
     own thread and connection: one event, one delivery of the order; the others answer duplicate."""
     order, shipment = shipped()
@@ -259,7 +278,7 @@ def test_concurrent_duplicates_make_one_event(rates, providers):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers")
-def test_concurrent_duplicates_across_two_parcels_make_one_event(rates, providers):
+def test_concurrent_duplicates_across_two_parcels_make_one_event(rates):
     """The same carrier event id for two parcels of one carrier at once (two row locks): the unique
     constraint and the savepoint make one event, and the other call answers the recorded one."""
     from logistics.services import tracking

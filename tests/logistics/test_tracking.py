@@ -19,7 +19,7 @@ from tests.factories import MerchantMemberFactory, StaffFactory, UserFactory
 from tests.logistics.tracking_helpers import at, clear_on_declared, providers, shipped  # noqa: F401
 
 K, S = ShipmentEvent.Kind, Shipment.Status
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("providers")]
 
 DIRECT_MAIL = [K.ACCEPTED, K.DEPARTED_ORIGIN, K.ARRIVED_CHINA, K.CUSTOMS_DECLARED, K.CUSTOMS_CLEARED]
 
@@ -73,7 +73,7 @@ def test_status_does_not_depend_on_the_order_events_arrive_in():
 # --- Recording ----------------------------------------------------------------------------------------
 
 
-def test_out_of_order_events_give_the_furthest_status(rates, providers):
+def test_out_of_order_events_give_the_furthest_status(rates):
     _order, shipment = shipped()
     record = tracking.shipment_event_record
     record(shipment=shipment, kind=K.ARRIVED_CHINA, occurred_at=at(30), carrier_event_id="c")
@@ -87,7 +87,7 @@ def test_out_of_order_events_give_the_furthest_status(rates, providers):
     assert shipment.last_event_at == at(30)
 
 
-def test_a_carrier_event_id_is_recorded_once(rates, providers):
+def test_a_carrier_event_id_is_recorded_once(rates):
     _order, shipment = shipped()
     first, created = tracking.shipment_event_record(
         shipment=shipment, kind=K.ACCEPTED, occurred_at=at(1), carrier_event_id="EMS-1"
@@ -102,7 +102,7 @@ def test_a_carrier_event_id_is_recorded_once(rates, providers):
     assert shipment.status == S.ACCEPTED
 
 
-def test_the_same_event_id_of_two_carriers_is_two_events(rates, providers):
+def test_the_same_event_id_of_two_carriers_is_two_events(rates):
     _o1, ems = shipped(provider_code="ems")
     _o2, dhl = shipped(provider_code="dhl-express")
     for shipment in (ems, dhl):
@@ -113,7 +113,7 @@ def test_the_same_event_id_of_two_carriers_is_two_events(rates, providers):
     assert ShipmentEvent.objects.count() == 2
 
 
-def test_delivery_delivers_the_order_with_the_event_time(rates, providers):
+def test_delivery_delivers_the_order_with_the_event_time(rates):
     order, shipment = shipped()
     delivered_at = timezone.now() - timedelta(hours=3)
     tracking.shipment_event_record(shipment=shipment, kind=K.OUT_FOR_DELIVERY, occurred_at=at(1))
@@ -126,14 +126,16 @@ def test_delivery_delivers_the_order_with_the_event_time(rates, providers):
     assert order.delivered_at == delivered_at
     assert shipment.status == S.DELIVERED and shipment.delivered_at == delivered_at
     # A second delivery scan changes nothing.
-    tracking.shipment_event_record(shipment=shipment, kind=K.DELIVERED, occurred_at=delivered_at + timedelta(hours=1))
+    tracking.shipment_event_record(
+        shipment=shipment, kind=K.DELIVERED, occurred_at=delivered_at + timedelta(hours=1)
+    )
     order.refresh_from_db()
     shipment.refresh_from_db()
     assert order.delivered_at == delivered_at and shipment.delivered_at == delivered_at
     assert order.events.filter(kind="delivered").count() == 1
 
 
-def test_a_returned_parcel_does_not_deliver_the_order(rates, providers):
+def test_a_returned_parcel_does_not_deliver_the_order(rates):
     order, shipment = shipped()
     tracking.shipment_event_record(shipment=shipment, kind=K.RETURNED, occurred_at=at(1))
     tracking.shipment_event_record(shipment=shipment, kind=K.DELIVERED, occurred_at=at(2))
@@ -143,7 +145,7 @@ def test_a_returned_parcel_does_not_deliver_the_order(rates, providers):
     assert order.status == Order.Status.SHIPPED
 
 
-def test_the_first_customs_declaration_starts_the_platforms_match(rates, providers, monkeypatch):
+def test_the_first_customs_declaration_starts_the_platforms_match(rates, monkeypatch):
     from logistics.services import customs
 
     calls = []
@@ -151,13 +153,17 @@ def test_the_first_customs_declaration_starts_the_platforms_match(rates, provide
     _order, shipment = shipped()
     tracking.shipment_event_record(shipment=shipment, kind=K.ACCEPTED, occurred_at=at(1))
     assert calls == []
-    tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2), carrier_event_id="d")
-    tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2), carrier_event_id="d")
+    tracking.shipment_event_record(
+        shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2), carrier_event_id="d"
+    )
+    tracking.shipment_event_record(
+        shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2), carrier_event_id="d"
+    )
     tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(3))
     assert calls == [shipment.pk]
 
 
-def test_the_customs_result_recorded_by_the_hook_sets_the_status(rates, providers, monkeypatch):
+def test_the_customs_result_recorded_by_the_hook_sets_the_status(rates, monkeypatch):
     clear_on_declared(monkeypatch)
     _order, shipment = shipped()
     tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2))
@@ -165,7 +171,7 @@ def test_the_customs_result_recorded_by_the_hook_sets_the_status(rates, provider
     assert shipment.events.get(kind=K.CUSTOMS_CLEARED).source == ShipmentEvent.Source.PLATFORM
 
 
-def test_the_customs_stub_does_nothing(rates, providers):
+def test_the_customs_stub_does_nothing(rates):
     _order, shipment = shipped()
     tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2))
     shipment.refresh_from_db()
@@ -175,24 +181,32 @@ def test_the_customs_stub_does_nothing(rates, providers):
 # --- By hand ------------------------------------------------------------------------------------------
 
 
-def test_staff_and_the_store_add_events_by_hand(rates, providers):
+def test_staff_and_the_store_add_events_by_hand(rates):
     order, shipment = shipped(days_ago=2)
     member = MerchantMemberFactory(merchant=order.merchant).user
     event = tracking.shipment_event_add_by_hand(
         shipment=shipment, user=member, kind=K.ACCEPTED, occurred_at=at(1, shipment.created_at),
         reason="The pickup scan is missing.", location="Los Angeles",
     )  # fmt: skip
-    assert (event.source, event.actor, event.note) == (ShipmentEvent.Source.MANUAL, member, "The pickup scan is missing.")
+    assert (event.source, event.actor, event.note) == (
+        ShipmentEvent.Source.MANUAL,
+        member,
+        "The pickup scan is missing.",
+    )
     staff = StaffFactory()
     tracking.shipment_event_add_by_hand(
-        shipment=shipment, user=staff, kind=K.DELIVERED, occurred_at=at(30, shipment.created_at), reason="Signed POD."
+        shipment=shipment,
+        user=staff,
+        kind=K.DELIVERED,
+        occurred_at=at(30, shipment.created_at),
+        reason="Signed POD.",
     )
     shipment.refresh_from_db()
     order.refresh_from_db()
     assert shipment.status == S.DELIVERED and order.status == Order.Status.DELIVERED
 
 
-def test_who_may_add_events_by_hand_and_what(rates, providers):
+def test_who_may_add_events_by_hand_and_what(rates):
     order, shipment = shipped(days_ago=2)
     member = MerchantMemberFactory(merchant=order.merchant).user
     when = at(1, shipment.created_at)
@@ -203,9 +217,13 @@ def test_who_may_add_events_by_hand_and_what(rates, providers):
             )
     for kind in (K.DELIVERED, K.RETURNED, K.CUSTOMS_CLEARED, K.CUSTOMS_HELD):
         with pytest.raises(EventKindNotAllowed):
-            tracking.shipment_event_add_by_hand(shipment=shipment, user=member, kind=kind, occurred_at=when, reason="x")
+            tracking.shipment_event_add_by_hand(
+                shipment=shipment, user=member, kind=kind, occurred_at=when, reason="x"
+            )
     with pytest.raises(EventReasonRequired):
-        tracking.shipment_event_add_by_hand(shipment=shipment, user=member, kind=K.ACCEPTED, occurred_at=when, reason="  ")
+        tracking.shipment_event_add_by_hand(
+            shipment=shipment, user=member, kind=K.ACCEPTED, occurred_at=when, reason="  "
+        )
     for wrong in (timezone.now() + timedelta(hours=1), shipment.created_at - timedelta(hours=1)):
         with pytest.raises(EventTimeInvalid):
             tracking.shipment_event_add_by_hand(
@@ -214,7 +232,7 @@ def test_who_may_add_events_by_hand_and_what(rates, providers):
     assert shipment.events.count() == 0
 
 
-def test_the_seller_page_adds_an_event(client, rates, providers):
+def test_the_seller_page_adds_an_event(client, rates):
     order, shipment = shipped(days_ago=2)
     member = MerchantMemberFactory(merchant=order.merchant).user
     client.force_login(member)
@@ -224,23 +242,33 @@ def test_the_seller_page_adds_an_event(client, rates, providers):
     assert 'value="delivered"' not in page.content.decode()  # staff's only
     when = (shipment.created_at + timedelta(hours=2)).astimezone(timezone.get_current_timezone())
     response = client.post(
-        url, {"kind": K.ACCEPTED, "occurred_at": when.strftime("%Y-%m-%dT%H:%M"), "reason": "Scan missing", "location": ""}
+        url,
+        {
+            "kind": K.ACCEPTED,
+            "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Scan missing",
+            "location": "",
+        },
     )
     assert response.status_code == 302
     assert shipment.events.get().note == "Scan missing"
-    refused = client.post(url, {"kind": K.ACCEPTED, "occurred_at": when.strftime("%Y-%m-%dT%H:%M"), "reason": ""})
+    refused = client.post(
+        url, {"kind": K.ACCEPTED, "occurred_at": when.strftime("%Y-%m-%dT%H:%M"), "reason": ""}
+    )
     assert refused.status_code == 400 and shipment.events.count() == 1
     client.force_login(MerchantMemberFactory().user)
     assert client.get(url).status_code == 404
 
 
-def test_the_staff_page_adds_a_delivery(client, rates, providers):
+def test_the_staff_page_adds_a_delivery(client, rates):
     order, shipment = shipped(days_ago=2)
     client.force_login(StaffFactory())
     url = f"/staff/shipments/{shipment.waybill_number}/events/add/"
     assert 'value="delivered"' in client.get(url).content.decode()
     when = timezone.localtime() - timedelta(hours=1)
-    response = client.post(url, {"kind": K.DELIVERED, "occurred_at": when.strftime("%Y-%m-%dT%H:%M"), "reason": "POD"})
+    response = client.post(
+        url, {"kind": K.DELIVERED, "occurred_at": when.strftime("%Y-%m-%dT%H:%M"), "reason": "POD"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERED
@@ -257,7 +285,7 @@ def _record_path(shipment, count):
         )
 
 
-def test_the_order_page_shows_the_parcel(client, rates, providers):
+def test_the_order_page_shows_the_parcel(client, rates):
     order, shipment = shipped()
     _record_path(shipment, 3)
     client.force_login(order.user)
@@ -265,12 +293,15 @@ def test_the_order_page_shows_the_parcel(client, rates, providers):
     assert shipment.waybill_number in page
     assert f'data-copy="{shipment.waybill_number}"' in page
     assert "EMS" in page
-    assert shipment.expected_from.strftime("%Y-%m-%d") in page and shipment.expected_by.strftime("%Y-%m-%d") in page
+    assert (
+        shipment.expected_from.strftime("%Y-%m-%d") in page
+        and shipment.expected_by.strftime("%Y-%m-%d") in page
+    )
     assert page.index("Hub 2") < page.index("Hub 1") < page.index("Hub 0")  # newest first
     assert 'data-event-kind="arrived_china"' in page
 
 
-def test_the_order_page_shows_why_customs_holds_the_parcel(client, rates, providers, monkeypatch):
+def test_the_order_page_shows_why_customs_holds_the_parcel(client, rates, monkeypatch):
     order, shipment = shipped()
     CustomsDeclaration.objects.create(
         order=order, customs_mode="9610", buyer_name=order.buyer_name, buyer_id_number=order.buyer_id_number,
@@ -285,7 +316,7 @@ def test_the_order_page_shows_why_customs_holds_the_parcel(client, rates, provid
     assert 'data-shipment-status="customs_held"' in page
 
 
-def test_the_order_page_queries_do_not_grow_with_events(client, rates, providers):
+def test_the_order_page_queries_do_not_grow_with_events(client, rates):
     order, shipment = shipped()
     client.force_login(order.user)
     url = f"/orders/{order.number}/"
@@ -310,7 +341,7 @@ def _personal(order):
             order.buyer_id_number, order.lines.first().product_name]  # fmt: skip
 
 
-def test_the_public_page_shows_the_parcel_and_nothing_personal(client, rates, providers):
+def test_the_public_page_shows_the_parcel_and_nothing_personal(client, rates):
     order, shipment = shipped()
     _record_path(shipment, 4)
     tracking.shipment_event_add_by_hand(
@@ -331,7 +362,7 @@ def test_the_public_page_shows_the_parcel_and_nothing_personal(client, rates, pr
         assert secret not in api.content.decode(), secret
 
 
-def test_the_public_page_finds_a_number_typed_loosely(client, rates, providers):
+def test_the_public_page_finds_a_number_typed_loosely(client, rates):
     _order, shipment = shipped()
     typed = shipment.waybill_number.lower()
     response = client.get("/track/", {"waybill": f" {typed[:4]} {typed[4:]} "})
@@ -351,7 +382,7 @@ def test_an_unknown_waybill_is_a_clear_404(client, db):
 # --- The API ------------------------------------------------------------------------------------------
 
 
-def test_the_order_api_has_the_parcel(client, rates, providers):
+def test_the_order_api_has_the_parcel(client, rates):
     order, shipment = shipped()
     _record_path(shipment, 2)
     client.force_login(order.user)
@@ -365,7 +396,7 @@ def test_the_order_api_has_the_parcel(client, rates, providers):
     assert client.get(f"/api/v1/orders/{unshipped.number}/").json()["shipment"] is None
 
 
-def test_the_store_api_lists_its_parcels_and_adds_events(client, rates, providers):
+def test_the_store_api_lists_its_parcels_and_adds_events(client, rates):
     order, shipment = shipped(days_ago=2)
     shipped()  # another store's
     member = MerchantMemberFactory(merchant=order.merchant).user
@@ -375,13 +406,32 @@ def test_the_store_api_lists_its_parcels_and_adds_events(client, rates, provider
     url = f"/api/v1/seller/shipments/{shipment.waybill_number}/"
     assert client.get(url).json()["order"] == order.number
     when = (shipment.created_at + timedelta(hours=3)).isoformat()
-    added = client.post(url + "events/", {"kind": "accepted", "occurred_at": when, "reason": "scan missing"}, content_type="application/json")
+    added = client.post(
+        url + "events/",
+        {"kind": "accepted", "occurred_at": when, "reason": "scan missing"},
+        content_type="application/json",
+    )
     assert added.status_code == 201 and added.json()["events"][0]["note"] == "scan missing"
-    refused = client.post(url + "events/", {"kind": "delivered", "occurred_at": when, "reason": "x"}, content_type="application/json")
+    refused = client.post(
+        url + "events/",
+        {"kind": "delivered", "occurred_at": when, "reason": "x"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "event_kind_not_allowed"
-    naive = client.post(url + "events/", {"kind": "accepted", "occurred_at": when[:19], "reason": "x"}, content_type="application/json")
+    naive = client.post(
+        url + "events/",
+        {"kind": "accepted", "occurred_at": when[:19], "reason": "x"},
+        content_type="application/json",
+    )
     assert naive.status_code == 400
     client.force_login(MerchantMemberFactory().user)
     assert client.get(url).status_code == 404
-    assert client.post(url + "events/", {"kind": "accepted", "occurred_at": when, "reason": "x"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            url + "events/",
+            {"kind": "accepted", "occurred_at": when, "reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert shipment.events.count() == 1
