@@ -36,8 +36,8 @@ Kind = ShipmentEvent.Kind
 
 # One in this many parcels meets an address problem on its first delivery round.
 ADDRESS_PROBLEM_ONE_IN = 8
-# The first scan after customs comes at least this long after the clearance.
-AFTER_CLEARANCE = timedelta(hours=2)
+# The scans after customs come at least this long after the clearance, one after another.
+AFTER_CLEARANCE = timedelta(minutes=30)
 
 ORIGIN_CITIES = {
     "JP": "Tokyo", "KR": "Seoul", "US": "Los Angeles", "CA": "Vancouver", "GB": "London",
@@ -156,24 +156,22 @@ def _cleared_at(events) -> datetime | None:
 
 def due_steps(shipment: Shipment, events, now: datetime) -> list[tuple[Step, datetime]]:
     """The scans to post now (with their times): those whose time has come and that are not
-    recorded yet, up to the customs clearance if it has not happened."""
+    recorded yet, up to the customs clearance if it has not happened. A scan after customs comes at
+    its scripted time, but never sooner than `AFTER_CLEARANCE` after the clearance (times its rank
+    among the scans after customs), so a parcel that waited at customs resumes at a believable pace."""
     if shipment.status in (Shipment.Status.CUSTOMS_HELD, Shipment.Status.DELIVERED, Shipment.Status.RETURNED):
         return []
     recorded = {e.carrier_event_id for e in events}
-    steps = script(shipment)
     cleared_at = _cleared_at(events)
-    shift = timedelta(0)
-    if cleared_at is not None:
-        first_after = next((s.at for s in steps if s.after_customs), None)
-        if first_after is not None:
-            shift = max(timedelta(0), cleared_at + AFTER_CLEARANCE - first_after)
     due = []
-    for step in steps:
+    rank = 0
+    for step in script(shipment):
         at = step.at
         if step.after_customs:
             if cleared_at is None:
                 break
-            at += shift
+            rank += 1
+            at = max(at, cleared_at + AFTER_CLEARANCE * rank)
         if at > now:
             break
         if event_id(shipment, step) not in recorded:
