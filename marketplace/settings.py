@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "PaymentStatusEnum": "payments.models.Payment.Status",
         "PaymentAttemptStatusEnum": "payments.models.PaymentAttempt.Status",
+        "ShipmentStatusEnum": "logistics.models.Shipment.Status",
+        "ShipmentKindEnum": "logistics.models.Shipment.Kind",
+        "ShipmentEventKindEnum": "logistics.models.ShipmentEvent.Kind",
+        "CarrierEventKindEnum": "logistics.tracking.serializers.CARRIER_KINDS",
+        "CallbackResultEnum": "logistics.tracking.serializers.CALLBACK_RESULTS",
     },
 }
 

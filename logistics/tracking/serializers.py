@@ -168,8 +168,11 @@ class CallbackEventSerializer(serializers.Serializer):
         return value
 
 
+CALLBACK_RESULTS = [("recorded", "recorded"), ("duplicate", "duplicate")]
+
+
 class CallbackResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[("recorded", "recorded"), ("duplicate", "duplicate")],
+        choices=CALLBACK_RESULTS,
         help_text="`duplicate`: this event id was recorded before; nothing changed.",
     )
