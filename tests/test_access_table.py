@@ -375,6 +375,9 @@ def project_routes() -> list[Route]:
 
 
 def _build_world(private_root: Path) -> dict:
+    from django.apps import apps as django_apps
+
+    from logistics.seed import seed_providers
     from marketplace import services as catalog
     from marketplace.models import Brand, ProductImage, User
     from merchants import services as merchants
@@ -389,6 +392,7 @@ def _build_world(private_root: Path) -> dict:
         UserFactory,
         checkout,
         pay,
+        shipment_for,
         shopper_with_cart,
     )
     from tests.merchants.helpers import complete_application, pdf
@@ -452,11 +456,6 @@ def _build_world(private_root: Path) -> dict:
     from orders import services as orders
 
     # A second paid order of the first store, shipped: its parcel's waybill number.
-    from django.apps import apps as django_apps
-
-    from logistics.seed import seed_providers
-    from tests.factories import shipment_for
-
     seed_providers(django_apps)  # a transactional test may have flushed the data migration's rows
     orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
     shipped = checkout(shopper, address, identity)
