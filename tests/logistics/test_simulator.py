@@ -234,3 +234,35 @@ def test_demo_parcels_are_moving_soon(rates, monkeypatch):
     moved = {s.pk for s in shipments if s.events.filter(occurred_at__gt=now).exists()}
     assert ShipmentEvent.objects.count() > before
     assert len(moved) >= 5
+
+
+def test_an_unreachable_site_is_tried_again_next_round(rates, settings):
+    settings.CARRIER_SIMULATOR_URL = "http://127.0.0.1:9/"  # the discard port: nothing listens
+    _order, shipment = shipped(days_ago=30)
+    assert simulator.simulate() == 0
+    assert shipment.events.count() == 0
+
+
+def test_a_site_with_another_database_does_not_loop(rates, settings, monkeypatch):
+    """Posting over HTTP to a site whose database is not this one: the scans never show up here, and
+    each is still sent once a round."""
+    settings.CARRIER_SIMULATOR_URL = "http://elsewhere.example/"
+    sent = []
+
+    class Answer:
+        status = 201
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def urlopen(request, timeout):
+        sent.append(request.full_url)
+        return Answer()
+
+    monkeypatch.setattr(simulator.urllib.request, "urlopen", urlopen)
+    shipped(days_ago=30)
+    assert simulator.simulate() == 4
+    assert len(sent) == 4
