@@ -133,3 +133,40 @@ class InvalidShippingTemplate(ShippingTemplateError):
     def __init__(self, reason):
         self.reason = reason
         super().__init__(reason=reason)
+# ---- tracking
+
+
+class WaybillNotFound(DomainError):
+    code = "shipment_not_found"
+    status = 404
+    message = _("There is no parcel with waybill number %(waybill)s.")
+
+    def __init__(self, waybill):
+        super().__init__(waybill=waybill)
+
+
+class EventNotAllowed(DomainError):
+    """Someone who is neither platform staff nor a member of the shipment's store."""
+
+    code = "event_not_allowed"
+    status = 403
+    message = _("Only platform staff or the store that shipped this parcel may add a tracking event.")
+
+
+class EventKindNotAllowed(DomainError):
+    code = "event_kind_not_allowed"
+    status = 403
+    message = _("“%(kind)s” can only be recorded by the platform's staff.")
+
+    def __init__(self, kind):
+        super().__init__(kind=kind)
+
+
+class EventReasonRequired(DomainError):
+    code = "event_reason_required"
+    message = _("Please say why you are adding this event by hand.")
+
+
+class EventTimeInvalid(DomainError):
+    code = "event_time_invalid"
+    message = _("The event's time must be after the parcel was shipped and not in the future.")

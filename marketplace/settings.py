@@ -275,6 +275,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "PaymentStatusEnum": "payments.models.Payment.Status",
         "PaymentAttemptStatusEnum": "payments.models.PaymentAttempt.Status",
+        "ShipmentStatusEnum": "logistics.models.Shipment.Status",
+        "ShipmentKindEnum": "logistics.models.Shipment.Kind",
+        "ShipmentEventKindEnum": "logistics.models.ShipmentEvent.Kind",
+        "CarrierEventKindEnum": "logistics.tracking.serializers.CARRIER_KINDS",
+        "CallbackResultEnum": "logistics.tracking.serializers.CALLBACK_RESULTS",
     },
 }
 
@@ -317,6 +322,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("LOGISTICS_DEADLINE_CHECK_SECONDS", default=600),
     },
 }
+
+# Tracking (docs/rules.md, "Tracking"). Carrier callbacks and public tracking lookups are throttled per
+# client address (DRF rate syntax). The carrier simulator posts demo parcels' scripted events through
+# the signed callback endpoint: in-process, or over HTTP to CARRIER_SIMULATOR_URL (the site's root URL)
+# when set. It fakes carriers: turn it off (CARRIER_SIMULATOR_ENABLED=false) where real carriers post.
+CARRIER_CALLBACK_RATE = env.str("CARRIER_CALLBACK_RATE", default="600/min")
+TRACKING_LOOKUP_RATE = env.str("TRACKING_LOOKUP_RATE", default="60/min")
+CARRIER_SIMULATOR_ENABLED = env.bool("CARRIER_SIMULATOR_ENABLED", default=True)
+CARRIER_SIMULATOR_URL = env.str("CARRIER_SIMULATOR_URL", default="")
+if CARRIER_SIMULATOR_ENABLED:
+    CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
+        "task": "logistics.tasks.carriers_simulate",
+        "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),
+    }
 
 LOGGING = {
     "version": 1,

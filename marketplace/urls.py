@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from logistics import api as logistics_api
 from logistics import staff_api as logistics_staff_api
+from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
@@ -41,6 +42,8 @@ urlpatterns = [
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
     path("seller/shipping-templates/", include("logistics.template_urls")),
+    # Parcel tracking: public pages, adding an event by hand (the store's and staff's pages)
+    path("", include((tracking_urls.pages, "tracking"))),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -76,6 +79,7 @@ urlpatterns = [
         logistics_api.SellerLabelsView.as_view(),
         name="api-seller-shipping-labels",
     ),
+    *tracking_urls.api_urls,
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

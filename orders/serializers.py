@@ -3,8 +3,10 @@ validate; services decide."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from logistics.tracking.serializers import ShipmentSerializer
 from marketplace import identifiers
 from marketplace.errors import InvalidIdentifier
 
@@ -196,6 +198,9 @@ class OrderDetailSerializer(OrderSerializer):
     buyer_name = serializers.CharField(source="buyer_name_masked", read_only=True)
     buyer_id_number = serializers.CharField(source="buyer_id_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
+    shipment = serializers.SerializerMethodField(
+        help_text="The parcel once shipped: carrier, waybill, status, expected window, events newest first."
+    )
 
     class Meta(OrderSerializer.Meta):
         fields = OrderSerializer.Meta.fields + [
@@ -206,7 +211,15 @@ class OrderDetailSerializer(OrderSerializer):
             "buyer_id_number",
             "lines",
             "events",
+            "shipment",
         ]
+
+    @extend_schema_field(ShipmentSerializer(allow_null=True))
+    def get_shipment(self, order):
+        from logistics.tracking.selectors import shipment_for_order
+
+        shipment = shipment_for_order(order)
+        return ShipmentSerializer(shipment).data if shipment is not None else None
 
 
 class CancelSerializer(serializers.Serializer):

@@ -224,10 +224,25 @@ def order_detail(request, number):
     order = selectors.order_for_user(request.user, number)
     if order is None:
         raise Http404(_("No such order."))
+    from logistics.models import CustomsDeclaration, Shipment
+    from logistics.tracking.selectors import shipment_for_order
+
+    shipment = shipment_for_order(order)  # with its carrier and events: a fixed number of queries
+    hold_reason = ""
+    if shipment is not None and shipment.status == Shipment.Status.CUSTOMS_HELD:
+        declaration = CustomsDeclaration.objects.filter(order=order).first()
+        if declaration is not None and declaration.status == CustomsDeclaration.Status.HELD:
+            hold_reason = declaration.hold_reason
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "idempotency_key": uuid.uuid4().hex, "Status": Order.Status},
+        {
+            "order": order,
+            "idempotency_key": uuid.uuid4().hex,
+            "Status": Order.Status,
+            "shipment": shipment,
+            "hold_reason": hold_reason,
+        },
     )
 
 

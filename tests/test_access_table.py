@@ -169,6 +169,9 @@ TABLE = [
     R("account/addresses/<pk>/delete/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.address),
     R("account/identities/",                               "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("account/identities/<pk>/delete/",                   "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.identity),
+    R("track/",                                            "GET",     200,          200,          200,          200,          200,          200,    200),
+    R("track/<waybill>/",                                  "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
+    R("track/<waybill>/",                                  "GET",     404,          404,          404,          404,          404,          404,    404, waybill="EA000000000JP", variant=True),
     R("pay/<reference>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
     # --- The seller dashboard: a merchant's own staff; the first store's objects ---------------------
     R("seller/",                                           "GET",     LOGIN,        403,          APPLY,        200,          200,          403,    403),
@@ -193,6 +196,7 @@ TABLE = [
     R("seller/products/import/<pk>/status/",               "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/products/import/<pk>/errors.csv",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/orders/",                                    "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/shipments/<waybill>/events/add/",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, waybill=W.waybill),
     R("seller/orders/<number>/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
     R("seller/shipping/<number>/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
     R("seller/shipping/batch/",                            "GET",     LOGIN,        403,          NOT_YET,      To("seller_orders:list"), To("seller_orders:list"), 403, 403),  # nothing ticked: back to the list
@@ -217,6 +221,7 @@ TABLE = [
     R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
     R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/logistics/late-deliveries/<pk>/resolve/",     "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.late_delivery, body={"note": "Carrier found it."}),
+    R("staff/shipments/<waybill>/events/add/",             "GET",     LOGIN,        403,          403,          403,          403,          200,    200, waybill=W.waybill),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
     R("staff/login/",                                      "GET",     200,          200,          200,          200,          200,          ADMIN,  ADMIN),
@@ -233,6 +238,9 @@ TABLE = [
     R("api/v1/products/",                                  "GET",     200,          200,          200,          200,          200,          200,    200),
     R("api/v1/products/<pk>/",                             "GET",     200,          200,          200,          200,          200,          200,    200, pk=W.product),
     R("api/v1/products/<pk>/",                             "GET",     404,          404,          404,          404,          404,          404,    404, pk=W.draft_product, variant=True),
+    R("api/v1/tracking/<waybill>/",                        "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
+    # Carriers sign their callbacks; nobody's session or token counts (an unsigned post is 401).
+    R("api/v1/logistics/callbacks/<provider_code>/",       "POST",    401,          401,          401,          401,          401,          401,    401, provider_code="ems"),
     # --- API: tokens ---------------------------------------------------------------------------------
     R("api/v1/auth/login/",                                "POST",    400,          400,          400,          400,          400,          400,    400),
     R("api/v1/auth/tokens/",                               "GET",     401,          200,          200,          200,          200,          200,    200),
@@ -272,6 +280,9 @@ TABLE = [
     R("api/v1/seller/orders/<number>/ship/",               "POST",    API_ANON,     403,          403,          201,          404,          403,    403, number=W.order, body={"provider_code": "ems", "weight_grams": 500}),
     R("api/v1/seller/shipping/batch/",                     "POST",    API_ANON,     403,          403,          200,          200,          403,    403, body={"parcels": [{"order_number": "0", "provider_code": "ems", "weight_grams": 500}]}),  # an unknown order: reported in the results
     R("api/v1/seller/shipping/labels/",                    "GET",     API_ANON,     403,          403,          404,          404,          403,    403),  # no waybill named
+    R("api/v1/seller/shipments/",                          "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/shipments/<waybill>/",                "GET",     API_ANON,     403,          403,          200,          404,          403,    403, waybill=W.waybill),
+    R("api/v1/seller/shipments/<waybill>/events/",         "POST",    API_ANON,     403,          403,          400,          404,          403,    403, waybill=W.waybill),
     R("api/v1/seller/products/",                           "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
     R("api/v1/seller/products/",                           "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
     R("api/v1/seller/products/<pk>/",                      "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.product),
@@ -386,6 +397,9 @@ def project_routes() -> list[Route]:
 
 
 def _build_world(private_root: Path) -> dict:
+    from django.apps import apps as django_apps
+
+    from logistics.seed import seed_providers
     from marketplace import services as catalog
     from marketplace.models import Brand, ProductImage, User
     from merchants import services as merchants
@@ -400,6 +414,7 @@ def _build_world(private_root: Path) -> dict:
         UserFactory,
         checkout,
         pay,
+        shipment_for,
         shopper_with_cart,
     )
     from tests.merchants.helpers import complete_application, pdf
@@ -462,6 +477,13 @@ def _build_world(private_root: Path) -> dict:
     order = paid.orders.get()
     from orders import services as orders
 
+    # A second paid order of the first store, shipped: its parcel's waybill number.
+    seed_providers(django_apps)  # a transactional test may have flushed the data migration's rows
+    orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
+    shipped = checkout(shopper, address, identity)
+    pay(shipped)
+    shipment = shipment_for(shipped.orders.get(), waybill_number="ACCESS0000001")
+
     orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
     unpaid = checkout(shopper, address, identity)
     from logistics.services.templates import shipping_template_create
@@ -522,6 +544,7 @@ def _build_world(private_root: Path) -> dict:
         "held_declaration": held.pk,
         "late_delivery": late_delivery.pk,
         "shipping_template": shipping_template.pk,
+        "waybill": shipment.waybill_number,
     }
     # What only the owner's lists may show (see test_lists_show_only_ones_own).
     ids |= {
@@ -798,6 +821,7 @@ LISTS = [
     ("/orders/",                              W.order,             {"shopper"}),
     ("/api/v1/orders/",                       W.order,             {"shopper"}),
     ("/seller/orders/?status=all",            W.order,             {"merchant"}),
+    ("/api/v1/seller/shipments/",             W.waybill,           {"merchant"}),
     ("/account/addresses/",                   W.street,            {"shopper"}),
     ("/api/v1/addresses/",                    W.street,            {"shopper"}),
     ("/account/identities/",                  W.masked_id_number,  {"shopper"}),

@@ -65,6 +65,26 @@
       dialog.showModal();
     });
   }
+  // Copy buttons (a waybill number): the text goes to the clipboard; the button says so for a moment.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var label = button.textContent;
+      var done = function () {
+        button.textContent = button.dataset.copied || label;
+        setTimeout(function () { button.textContent = label; }, 1500);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(button.dataset.copy).then(done, function () {});
+      } else {
+        var field = document.createElement("textarea");
+        field.value = button.dataset.copy;
+        document.body.appendChild(field);
+        field.select();
+        try { document.execCommand("copy"); done(); } catch (e) { /* the number stays visible to copy by hand */ }
+        document.body.removeChild(field);
+      }
+    });
+  });
   // Filters start folded on a phone so the results come first.
   var panel = document.querySelector("[data-filters-panel]");
   if (panel && window.matchMedia("(max-width: 899px)").matches) panel.removeAttribute("open");

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from logistics.models import Shipment
 from orders.models import Order
 from payments import selectors
 
@@ -11,13 +12,15 @@ pytestmark = pytest.mark.django_db
 def test_demo_shopper_has_an_address_an_identity_and_orders_and_reset_still_works():
     call_command("seed_demo", products=40, no_images=True, verbosity=0)
     orders = Order.objects.filter(user__username="shopper")
-    assert set(orders.values_list("status", flat=True)) == {"paid", "pending_payment"}
-    paid = orders.filter(status="paid")
+    # The demo parcels (logistics/demo.py) are shipped orders of the shopper's.
+    assert set(orders.values_list("status", flat=True)) == {"paid", "pending_payment", "shipped"}
+    paid = orders.filter(status__in=["paid", "shipped"])
     assert selectors.escrow_held() == sum(o.escrow_amount.amount for o in paid)
     # The demo merchant's store has paid orders waiting to be shipped, one past its deadline.
     waiting = orders.filter(merchant__members__user__username="merchant", status="paid")
     assert waiting.count() >= 5
     assert any(o.ship_by < timezone.now() for o in waiting)
+    assert Shipment.objects.filter(order__user__username="shopper").count() >= 5
     count = orders.count()
     call_command("seed_demo", products=40, no_images=True, reset=True, verbosity=0)
     assert Order.objects.filter(user__username="shopper").count() == count
