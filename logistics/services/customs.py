@@ -14,6 +14,7 @@ and the buyer's year within the annual quota; goods + tax + freight must equal t
 + shipping + tax): comparing without it would hold every order whose shipping fee is over 5%.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -171,22 +172,28 @@ def customs_mismatches(
     return reasons
 
 
-def _record_event(shipment: Shipment, kind: str, *, note: str = "", actor=None) -> None:
+# How long after the declaration scan the platform records customs' answer.
+CUSTOMS_ANSWER_DELAY = timedelta(minutes=20)
+
+
+def _record_event(shipment: Shipment, kind: str, *, note: str = "", actor=None, at=None) -> None:
     """A platform event on the parcel's timeline, through the tracking service (imported here:
-    tracking calls this module when a parcel is declared)."""
+    tracking calls this module when a parcel is declared). `at`: when customs decided (default now)."""
     from logistics.services import tracking
 
     tracking.shipment_event_record(
         shipment=shipment,
         kind=kind,
-        occurred_at=timezone.now(),
+        occurred_at=at or timezone.now(),
         note=note[:300],
         source=ShipmentEvent.Source.PLATFORM,
         actor=actor,
     )
 
 
-def _decide(declaration: CustomsDeclaration, shipment: Shipment, *, actor=None) -> CustomsDeclaration:
+def _decide(
+    declaration: CustomsDeclaration, shipment: Shipment, *, actor=None, at=None
+) -> CustomsDeclaration:
     """Match the documents; clear or hold the parcel, with the events. Declaration locked."""
     order = Order.objects.select_for_update().get(pk=declaration.order_id)
     declaration.order = order
@@ -196,14 +203,14 @@ def _decide(declaration: CustomsDeclaration, shipment: Shipment, *, actor=None) 
     if reasons:
         declaration.status = CustomsDeclaration.Status.HELD
         declaration.hold_reason = "\n".join(reasons)
-        _record_event(shipment, ShipmentEvent.Kind.CUSTOMS_HELD, note=" ".join(reasons), actor=actor)
+        _record_event(shipment, ShipmentEvent.Kind.CUSTOMS_HELD, note=" ".join(reasons), actor=actor, at=at)
         order_services.order_note(
             order, kind=OrderEvent.Kind.CUSTOMS_HELD, note=" ".join(reasons), actor=actor
         )
     else:
         declaration.status = CustomsDeclaration.Status.CLEARED
         declaration.hold_reason = ""
-        _record_event(shipment, ShipmentEvent.Kind.CUSTOMS_CLEARED, actor=actor)
+        _record_event(shipment, ShipmentEvent.Kind.CUSTOMS_CLEARED, actor=actor, at=at)
         order_services.order_note(order, kind=OrderEvent.Kind.CUSTOMS_CLEARED, actor=actor)
     declaration.save(update_fields=["status", "hold_reason", "checked_at"])
     return declaration
@@ -220,7 +227,16 @@ def customs_on_declared(*, shipment: Shipment) -> CustomsDeclaration:
         if declaration.status not in (CustomsDeclaration.Status.PREPARED, CustomsDeclaration.Status.DECLARED):
             return declaration
         declaration.status = CustomsDeclaration.Status.DECLARED
-        return _decide(declaration, shipment)
+        # The electronic match answers within minutes of the declaration scan (whenever that scan
+        # reaches us), so the timeline keeps customs between the scans around it.
+        declared_at = (
+            shipment.events.filter(kind=ShipmentEvent.Kind.CUSTOMS_DECLARED)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        at = min(declared_at + CUSTOMS_ANSWER_DELAY, timezone.now()) if declared_at else None
+        return _decide(declaration, shipment, at=at)
 
 
 # -------------------------------------------------------------------------------- resolving a hold

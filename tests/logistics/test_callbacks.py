@@ -164,6 +164,9 @@ class TestCallbacks:
         self.shipment.refresh_from_db()
         assert self.shipment.status == S.OUT_FOR_DELIVERY
         assert self.shipment.last_event_at == at(90)
+        # Customs answered the declaration scan (at 42 h) within minutes, between it and the next scan.
+        cleared = self.shipment.events.get(kind=K.CUSTOMS_CLEARED)
+        assert at(42) < cleared.occurred_at < at(90)
         # The delivery, then a late scan from before it: still delivered, and the order with it.
         post_signed(client, self.provider, body(self.shipment, K.DELIVERED, occurred_at=at(95)))
         post_signed(client, self.provider, body(self.shipment, K.ADDRESS_PROBLEM, occurred_at=at(96)))

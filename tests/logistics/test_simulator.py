@@ -76,14 +76,15 @@ def test_only_scans_whose_time_has_come_are_posted(rates, monkeypatch):
     assert kinds(shipment) == [K.ACCEPTED, K.DEPARTED_ORIGIN]
 
 
-def test_the_simulator_waits_for_customs(rates):
-    """The customs stub decides nothing: the parcel waits, declared, and nothing after customs is
-    posted however late it gets."""
-    _order, shipment = shipped(days_ago=30)
-    simulator.simulate()
+def test_the_simulator_waits_for_customs_then_delivers(rates):
+    """After the declaration scan the simulator posts nothing until the platform's match has cleared
+    the parcel (here at once: the documents agree), then the scans after customs, up to the delivery."""
+    order, shipment = shipped(days_ago=30)
+    assert simulator.simulate() > 0
+    assert kinds(shipment) == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY, K.DELIVERED]
     shipment.refresh_from_db()
-    assert kinds(shipment) == DIRECT and shipment.status == S.IN_CUSTOMS
-    assert simulator.simulate(now=timezone.now() + timedelta(days=60)) == 0
+    order.refresh_from_db()
+    assert shipment.status == S.DELIVERED and order.status == "delivered"
 
 
 def test_a_held_parcel_is_never_moved(rates, monkeypatch):
@@ -203,8 +204,9 @@ def test_over_http_it_posts_the_same_signed_request(rates, settings, monkeypatch
 
     monkeypatch.setattr(simulator.urllib.request, "urlopen", urlopen)
     _order, shipment = shipped(days_ago=30)
-    assert simulator.simulate() == 4
-    assert kinds(shipment) == DIRECT
+    assert simulator.simulate() == 6
+    # customs_cleared is the platform's own match, not a carrier's post
+    assert kinds(shipment) == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY, K.DELIVERED]
     assert all(url.startswith("http://demo.example:8000/api/v1/logistics/callbacks/ems/") for url in sent)
 
 

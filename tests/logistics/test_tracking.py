@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from logistics.errors import EventKindNotAllowed, EventNotAllowed, EventReasonRequired, EventTimeInvalid
 from logistics.models import CustomsDeclaration, Shipment, ShipmentEvent
@@ -171,11 +172,14 @@ def test_the_customs_result_recorded_by_the_hook_sets_the_status(rates, monkeypa
     assert shipment.events.get(kind=K.CUSTOMS_CLEARED).source == ShipmentEvent.Source.PLATFORM
 
 
-def test_the_customs_stub_does_nothing(rates):
+def test_a_declaration_scan_runs_the_customs_match(rates):
+    """The three documents agree: customs clears the parcel minutes after the declaration scan."""
     _order, shipment = shipped()
     tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(2))
     shipment.refresh_from_db()
-    assert shipment.status == S.IN_CUSTOMS
+    assert shipment.status == S.CLEARED
+    cleared = shipment.events.get(kind=K.CUSTOMS_CLEARED)
+    assert cleared.source == ShipmentEvent.Source.PLATFORM and cleared.occurred_at > at(2)
 
 
 # --- By hand ------------------------------------------------------------------------------------------
@@ -301,18 +305,15 @@ def test_the_order_page_shows_the_parcel(client, rates):
     assert 'data-event-kind="arrived_china"' in page
 
 
-def test_the_order_page_shows_why_customs_holds_the_parcel(client, rates, monkeypatch):
+def test_the_order_page_shows_why_customs_holds_the_parcel(client, rates):
     order, shipment = shipped()
-    CustomsDeclaration.objects.create(
-        order=order, customs_mode="9610", buyer_name=order.buyer_name, buyer_id_number=order.buyer_id_number,
-        goods_value=order.goods_total.amount, freight=0, tax=0, status=CustomsDeclaration.Status.HELD,
-        hold_reason="The payer's name does not match the buyer's.",
-    )  # fmt: skip
-    clear_on_declared(monkeypatch, hold_reason="name mismatch")
+    Shipment.objects.filter(pk=shipment.pk).update(consignee_name="Somebody Else")  # the waybill disagrees
     tracking.shipment_event_record(shipment=shipment, kind=K.CUSTOMS_DECLARED, occurred_at=at(1))
+    declaration = CustomsDeclaration.objects.get(order=order)
+    assert declaration.status == CustomsDeclaration.Status.HELD and declaration.hold_reason
     client.force_login(order.user)
     page = client.get(f"/orders/{order.number}/").content.decode()
-    assert "The payer&#x27;s name does not match the buyer&#x27;s." in page
+    assert escape(declaration.hold_reason.splitlines()[0]) in page
     assert 'data-shipment-status="customs_held"' in page
 
 
@@ -357,7 +358,8 @@ def test_the_public_page_shows_the_parcel_and_nothing_personal(client, rates):
         assert secret not in page, secret
     api = client.get(f"/api/v1/tracking/{shipment.waybill_number}/")
     assert api.status_code == 200
-    assert api.json()["status"] == S.IN_CUSTOMS and len(api.json()["events"]) == 5
+    # The path's declaration scan was matched by customs: cleared, with the platform's event.
+    assert api.json()["status"] == S.CLEARED and len(api.json()["events"]) == 6
     for secret in _personal(order):
         assert secret not in api.content.decode(), secret
 
