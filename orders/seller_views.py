@@ -67,7 +67,7 @@ def order_detail(request, number):
             "lines",
             Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
             _outbound_shipments(),
-            Prefetch("outbound__events", queryset=ShipmentEvent.objects.order_by("occurred_at", "id")),
+            Prefetch("outbound__events", queryset=ShipmentEvent.objects.order_by("-occurred_at", "-id")),
         ),
         merchant=request.merchant,
         number=str(number)[:24],

@@ -65,3 +65,49 @@ def test_merchant_compares_quotes_and_ships_a_batch(live_server, page, screensho
     reader = PdfReader(io.BytesIO(pdf.body()))
     text = "".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) == 2 and all(s.waybill_number in text for s in shipments)
+
+    # The carriers move the parcels (the simulator posts signed scans; customs matches the documents).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from logistics import simulator
+
+    Shipment.objects.filter(pk__in=[s.pk for s in shipments]).update(
+        created_at=timezone.now() - timedelta(days=20)
+    )
+    assert simulator.simulate() > 0
+    delivered = Shipment.objects.get(pk=shipments[0].pk)
+    assert delivered.status == Shipment.Status.DELIVERED
+    order = delivered.order
+    assert order.status == Order.Status.DELIVERED and order.delivered_at
+
+    # The shopper sees the carrier, the waybill with a copy button and the timeline.
+    context = page.context
+    context.clear_cookies()
+    order.user.set_password("pass12345word")
+    order.user.save()
+    log_in(page, live_server, order.user.username, f"/orders/{order.number}/")
+    assert delivered.waybill_number in page.inner_text("body")
+    assert page.locator("[data-tracking-timeline] li").count() >= 6
+    assert page.locator("[data-tracking-timeline] li").first.get_attribute("data-event-kind") == "delivered"
+    screenshot("73-shopper-order-tracking")
+
+    # The public tracking page: the parcel's trip, nothing personal.
+    context.clear_cookies()
+    page.goto(f"{live_server.url}/track/")
+    page.fill("input[name=waybill]", delivered.waybill_number.lower())
+    page.press("input[name=waybill]", "Enter")
+    page.wait_for_url(f"**/track/{delivered.waybill_number}/")
+    body = page.inner_text("body")
+    assert delivered.waybill_number in body
+    for secret in (
+        order.recipient,
+        order.buyer_name,
+        order.phone,
+        order.phone_masked,
+        order.number,
+        order.address,
+    ):
+        assert secret not in body, secret
+    screenshot("74-public-tracking")
