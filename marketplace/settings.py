@@ -326,16 +326,16 @@ CELERY_BEAT_SCHEDULE = {
 # Tracking (docs/rules.md, "Tracking"). Carrier callbacks and public tracking lookups are throttled per
 # client address (DRF rate syntax). The carrier simulator posts demo parcels' scripted events through
 # the signed callback endpoint: in-process, or over HTTP to CARRIER_SIMULATOR_URL (the site's root URL)
-# when set. It fakes carriers: turn it off (CARRIER_SIMULATOR_ENABLED=false) where real carriers post.
+# when set. It fakes carriers, so it is off unless asked for: `manage.py rundemo` (`make demo`) turns it on
+# for its worker; the scheduled task does nothing while it is off.
 CARRIER_CALLBACK_RATE = env.str("CARRIER_CALLBACK_RATE", default="600/min")
 TRACKING_LOOKUP_RATE = env.str("TRACKING_LOOKUP_RATE", default="60/min")
-CARRIER_SIMULATOR_ENABLED = env.bool("CARRIER_SIMULATOR_ENABLED", default=True)
+CARRIER_SIMULATOR_ENABLED = env.bool("CARRIER_SIMULATOR_ENABLED", default=False)
 CARRIER_SIMULATOR_URL = env.str("CARRIER_SIMULATOR_URL", default="")
-if CARRIER_SIMULATOR_ENABLED:
-    CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
-        "task": "logistics.tasks.carriers_simulate",
-        "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),
-    }
+CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
+    "task": "logistics.tasks.carriers_simulate",
+    "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, **options):
         for folder in ("queue", "control"):
             (settings.CELERY_DIR / folder).mkdir(parents=True, exist_ok=True)
-        worker = subprocess.Popen(WORKER_COMMAND)
+        # The demo's carriers: the worker runs the carrier simulator (off everywhere else).
+        worker = subprocess.Popen(WORKER_COMMAND, env={**os.environ, "CARRIER_SIMULATOR_ENABLED": "1"})
         self.stdout.write(f"Celery worker with scheduler started (pid {worker.pid}).")
         try:
             call_command("runserver", addrport, use_reloader=False)
