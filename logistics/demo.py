@@ -119,6 +119,11 @@ def _shipment(order, quote, rng, step_key: str, due_in: timedelta, now) -> Shipm
 def seed_demo_shipments(*, now, rng, log) -> int:
     """The demo shopper's parcels on their way; returns how many. Needs the catalogue and the demo
     shopper's address and identity (seed_demo's `_shopper_orders`)."""
+    from django.apps import apps
+
+    from .seed import seed_providers
+
+    seed_providers(apps)  # the carriers of the data migration (a flushed database lost them)
     from marketplace import selectors
     from marketplace.models import User
     from orders import services as order_services

@@ -113,7 +113,7 @@ class TestCallbacks:
         assert response.status_code == 401 and response.json()["code"] == "signature_missing"
         assert self.nothing_changed()
 
-    @pytest.mark.parametrize("offset", [-301, -3600, 301, 86400])
+    @pytest.mark.parametrize("offset", [-301, -3600, 320, 86400])  # future: nears the window as time runs
     def test_a_stale_or_future_timestamp_is_refused(self, client, offset):
         raw = body(self.shipment, K.ACCEPTED)
         response = post_signed(client, self.provider, raw, timestamp=int(time.time()) + offset)
