@@ -442,7 +442,7 @@ POSTGRES_ONLY = pytest.mark.skipif(
 
 
 @POSTGRES_ONLY
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_declaration_scans_at_once_make_one_decision():
     order = paid_order()
     shipment = shipment_for(order)
@@ -453,7 +453,7 @@ def test_two_declaration_scans_at_once_make_one_decision():
 
 
 @POSTGRES_ONLY
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_staff_returning_at_once_refund_once():
     order, shipment, declaration = held_order(consignee_name="李四")
     staff = UserFactory(is_staff=True)

@@ -193,7 +193,7 @@ def test_staff_late_delivery_queue_page_and_api(client, django_assert_max_num_qu
     assert client.get("/staff/logistics/late-deliveries/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to test",
