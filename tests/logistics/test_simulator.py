@@ -81,7 +81,8 @@ def test_the_simulator_waits_for_customs_then_delivers(rates):
     the parcel (here at once: the documents agree), then the scans after customs, up to the delivery."""
     order, shipment = shipped(days_ago=30)
     assert simulator.simulate() > 0
-    assert kinds(shipment) == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY, K.DELIVERED]
+    trip = kinds(shipment)  # one parcel in eight (by its waybill) has an address problem on the way
+    assert trip[:6] == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY] and trip[-1] == K.DELIVERED
     shipment.refresh_from_db()
     order.refresh_from_db()
     assert shipment.status == S.DELIVERED and order.status == "delivered"
@@ -206,7 +207,8 @@ def test_over_http_it_posts_the_same_signed_request(rates, settings, monkeypatch
     _order, shipment = shipped(days_ago=30)
     assert simulator.simulate() == 6
     # customs_cleared is the platform's own match, not a carrier's post
-    assert kinds(shipment) == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY, K.DELIVERED]
+    trip = kinds(shipment)
+    assert trip[:6] == [*DIRECT, K.CUSTOMS_CLEARED, K.OUT_FOR_DELIVERY] and trip[-1] == K.DELIVERED
     assert all(url.startswith("http://demo.example:8000/api/v1/logistics/callbacks/ems/") for url in sent)
 
 
