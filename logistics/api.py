@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from merchants.permissions import IsApprovedStore, IsMerchantMember
 from orders.models import Order
 
-from . import labels, quotes
+from . import labels, quotes, selectors
 from .models import Shipment
 from .printing import shipments_label_data
 from .serializers import (
@@ -205,19 +205,11 @@ class SellerLabelsView(APIView):
         },
     )
     def get(self, request):
-        waybills = [
-            str(w).strip().upper()[:40] for w in request.query_params.getlist("waybill") if str(w).strip()
-        ]
-        waybills = waybills[: shipping.SHIP_BATCH_MAX]
-        shipments = list(
-            Shipment.objects.filter(merchant=request.user.merchant, waybill_number__in=waybills)
-            .select_related("order", "merchant", "provider")
-            .prefetch_related("order__lines")
+        shipments = selectors.shipments_for_labels(
+            request.user.merchant, request.query_params.getlist("waybill"), limit=shipping.SHIP_BATCH_MAX
         )
         if not shipments:
             raise NotFound("No such shipment.")
-        position = {w: i for i, w in enumerate(waybills)}
-        shipments.sort(key=lambda s: position.get(s.waybill_number, 0))
         response = HttpResponse(
             labels.labels_pdf(shipments_label_data(shipments)), content_type="application/pdf"
         )

@@ -106,3 +106,21 @@ def merchant_shipping_numbers(merchant, *, now=None) -> ShippingNumbers:
     return ShippingNumbers(
         due=row["due"], on_time=row["on_time"], shipped=row["shipped"], average_hours_to_ship=average
     )
+
+
+# --- labels ----------------------------------------------------------------------------------------
+
+
+def shipments_for_labels(merchant, waybills, *, limit: int) -> list:
+    """The store's shipments named by `waybills` (as typed: trimmed, upper-cased, at most `limit`), in
+    the order named, with what a label prints loaded. Another store's numbers are simply not found."""
+    from .models import Shipment
+
+    numbers = [str(w).strip().upper()[:40] for w in waybills if str(w).strip()][:limit]
+    shipments = list(
+        Shipment.objects.filter(merchant=merchant, waybill_number__in=numbers)
+        .select_related("order", "merchant", "provider")
+        .prefetch_related("order__lines")
+    )
+    position = {number: i for i, number in enumerate(numbers)}
+    return sorted(shipments, key=lambda s: position.get(s.waybill_number, 0))

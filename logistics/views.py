@@ -13,7 +13,7 @@ from marketplace.errors import DomainError
 from merchants.permissions import approved_merchant_required
 from orders.models import Order
 
-from . import labels, quotes
+from . import labels, quotes, selectors
 from .errors import InvalidParcelWeight
 from .models import Shipment
 from .printing import shipments_label_data
@@ -168,24 +168,14 @@ def ship_batch(request):
 @approved_merchant_required
 def label_pdf(request):
     """The labels of the store's shipments named by `?waybill=` (one or many), one page each."""
-    waybills = [w.strip().upper() for w in request.GET.getlist("waybill") if w.strip()][
-        : shipping.SHIP_BATCH_MAX
-    ]
-    shipments = list(
-        Shipment.objects.filter(merchant=request.merchant, waybill_number__in=waybills)
-        .select_related("order", "merchant", "provider")
-        .prefetch_related("order__lines")
+    shipments = selectors.shipments_for_labels(
+        request.merchant, request.GET.getlist("waybill"), limit=shipping.SHIP_BATCH_MAX
     )
     if not shipments:
         raise Http404(_("No such shipment."))
-    order = {w: i for i, w in enumerate(waybills)}
-    shipments.sort(key=lambda s: order.get(s.waybill_number, 0))
     pdf = labels.labels_pdf(shipments_label_data(shipments))
     name = shipments[0].waybill_number if len(shipments) == 1 else f"labels-{timezone.localdate():%Y%m%d}"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
-
-def own_shipment_or_404(request, waybill) -> Shipment:
-    return get_object_or_404(Shipment, merchant=request.merchant, waybill_number=str(waybill)[:40].upper())
