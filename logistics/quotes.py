@@ -271,5 +271,7 @@ def shipment_quote(
     quote = card and _quote(provider, card, origin, weight, month_count, timezone.localdate(now))
     if not quote:
         raise ProviderNotOffered(provider.name)
-    quote.on_time_rate, quote.on_time_basis = providers_on_time([provider.pk]).get(provider.pk, (None, 0))
+    quote.on_time_rate, quote.on_time_basis = providers_on_time(
+        [provider.pk], today=timezone.localdate(now)
+    ).get(provider.pk, (None, 0))
     return quote

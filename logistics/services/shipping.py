@@ -41,11 +41,10 @@ def order_parcel_weight(order: Order) -> int:
 
 def _new_shipment(order, quote, *, actor) -> Shipment:
     provider = quote.provider
+    origin = quotes.origin_country(merchant=order.merchant, shipping_mode=order.shipping_mode)
     for _attempt in range(WAYBILL_ATTEMPTS):
         number = waybills.waybill_new(
-            provider.waybill_format,
-            origin_country=quotes.origin_country(merchant=order.merchant, shipping_mode=order.shipping_mode),
-            service_indicator=provider.service_indicator,
+            provider.waybill_format, origin_country=origin, service_indicator=provider.service_indicator
         )
         try:
             with transaction.atomic():
@@ -57,9 +56,7 @@ def _new_shipment(order, quote, *, actor) -> Shipment:
                     zone=quote.zone,
                     shipping_mode=order.shipping_mode,
                     customs_mode=CustomsMode.for_shipping_mode(order.shipping_mode),
-                    origin_country=quotes.origin_country(
-                        merchant=order.merchant, shipping_mode=order.shipping_mode
-                    ),
+                    origin_country=origin,
                     waybill_number=number,
                     weight_grams=quote.weight_grams,
                     list_price=quote.list_price,
