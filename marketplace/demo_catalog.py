@@ -51,6 +51,25 @@ REGISTRATION_FORMATS = {
     "US": "EIN ##-#######",
 }
 
+# fmt: on
+# The platform's commission per top-level category (Tmall Global charges 2% to 5%); sub-categories
+# take their parent's. Staff change them in the console.
+COMMISSION_RATES = {
+    "beauty": "0.04",
+    "mother-baby": "0.03",
+    "health": "0.04",
+    "food": "0.02",
+    "fashion": "0.05",
+    "home": "0.04",
+    "personal-care": "0.03",
+    "electronics": "0.02",
+    "pets": "0.03",
+}
+# Categories whose merchants pay the higher security deposit (300,000 CNY instead of 150,000): infant
+# formula and supplements are the regulated goods of the brief's "special categories".
+SPECIAL_DEPOSIT_CATEGORIES = {"mother-baby", "health"}
+# fmt: off
+
 # Top-level categories with their sub-categories. `colour` is the backdrop of product photos;
 # `bonded` the share of products stocked in a bonded warehouse (fast-moving goods mostly are,
 # luxury and electronics mostly ship directly). A sub-category names the product `shape` drawn on

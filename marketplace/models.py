@@ -69,11 +69,30 @@ class Category(LocalizedFieldsMixin, models.Model):
     # The HS heading customs declarations give this kind of goods ("3304.99"); blank: the parent's
     # (`logistics.services.customs.hs_code_for`).
     hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    # The platform's commission on goods sold in this category (2% to 5%, set by staff); blank: the
+    # parent's (`payments.services.release.category_commission_rate`).
+    commission_rate = models.DecimalField(
+        _("commission rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("0.02 to 0.05; blank takes the parent category's rate."),
+    )
+    # A special category's merchants pay the higher security deposit (docs/rules.md, "Money out").
+    special_deposit = models.BooleanField(_("higher security deposit"), default=False)
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate__isnull=True)
+                | models.Q(commission_rate__gte="0.02", commission_rate__lte="0.05"),
+                name="category_commission_rate_2_to_5_percent",
+            )
+        ]
 
     def __str__(self):
         return self.name_en or self.name_zh

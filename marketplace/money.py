@@ -105,3 +105,23 @@ def format_money(amount, currency: str | None = None, language: str | None = Non
 def format_cny(amount) -> str:
     """A CNY amount (a number or a Money in CNY) in the page's language: `format_money` in yuan."""
     return format_money(amount, "CNY" if not isinstance(amount, Money) else None)
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of a currency (CLDR): 0.01 for most, 1 for the yen and the won."""
+    from babel.numbers import get_currency_precision
+
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def round_currency(amount: Decimal, currency: str) -> Decimal:
+    """An amount rounded once, half up, to the currency's minor unit (CLDR), kept at two places."""
+    return Decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP).quantize(FEN)
+
+
+def from_cny(amount_cny: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """A CNY amount in another currency at `rate` (CNY per unit of that currency), rounded once to
+    that currency's minor unit: the escrow release and deposit conversions (docs/rules.md, "Money out")."""
+    if currency == "CNY":
+        return round_cny(amount_cny)
+    return round_currency(Decimal(amount_cny) / Decimal(rate), currency)

@@ -332,6 +332,10 @@ CARRIER_CALLBACK_RATE = env.str("CARRIER_CALLBACK_RATE", default="600/min")
 TRACKING_LOOKUP_RATE = env.str("TRACKING_LOOKUP_RATE", default="60/min")
 CARRIER_SIMULATOR_ENABLED = env.bool("CARRIER_SIMULATOR_ENABLED", default=False)
 CARRIER_SIMULATOR_URL = env.str("CARRIER_SIMULATOR_URL", default="")
+CELERY_BEAT_SCHEDULE["payments-escrow-release-due"] = {
+    "task": "payments.tasks.escrow_release_due",
+    "schedule": crontab(minute=20),  # hourly: an order is released within the hour its period ends
+}
 CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
     "task": "logistics.tasks.carriers_simulate",
     "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),
@@ -357,6 +361,11 @@ LOGISTICS_DELIVERY_WORKING_DAYS = env.int("LOGISTICS_DELIVERY_WORKING_DAYS", def
 LOGISTICS_HOLIDAY_TABLE = env.str("LOGISTICS_HOLIDAY_TABLE", default="logistics.holidays")
 LOGISTICS_SYSTEM_USERNAME = "platform-deadlines"
 PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gateways.SandboxGateway")
+
+# Money out (payments/services, docs/rules.md "Money out"): days after delivery before the escrow is
+# released without the shopper's confirmation; the commission rate of a category without its own.
+ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
+COMMISSION_RATE_DEFAULT = env.str("COMMISSION_RATE_DEFAULT", default="0.05")
 
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)

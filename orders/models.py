@@ -162,9 +162,12 @@ class Order(models.Model):
         Status.PAID: {Status.SHIPPED, Status.REFUNDED},
         # Shipped to refunded: only a parcel customs returned (`payments.services.order_refund` with
         # `parcel_returned`, called by `logistics.services.customs.customs_hold_resolve`).
-        Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED},
-        Status.DELIVERED: {Status.COMPLETED},
-        Status.COMPLETED: set(),
+        # Shipped to completed: the shopper confirms receipt before the carrier's delivery scan.
+        Status.SHIPPED: {Status.DELIVERED, Status.REFUNDED, Status.COMPLETED},
+        Status.DELIVERED: {Status.COMPLETED, Status.REFUNDED},
+        # Completed to refunded: a refund after release (staff decision, blacklisting, after-sales),
+        # paid from the merchant's balance and then its deposit (`payments.services.refunds`).
+        Status.COMPLETED: {Status.REFUNDED},
         Status.CANCELLED: set(),
         Status.REFUNDED: set(),
     }
@@ -377,6 +380,11 @@ class OrderEvent(models.Model):
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
+        RECEIPT_CONFIRMED = "receipt_confirmed", _("Receipt confirmed: payment released to the store")
+        AUTO_CONFIRMED = "auto_confirmed", _("Confirmed automatically: payment released to the store")
+        REFUNDED_AFTER = "refunded_after", _("Refunded after completion")
+        RELEASE_HELD = "release_held", _("Payment release on hold")
+        RELEASE_RESUMED = "release_resumed", _("Payment release hold lifted")
         STORE_CLOSED = "store_closed", _("Store closed by the platform: you may cancel for a full refund")
         SHIPPED_LATE = "shipped_late", _("Not shipped in time: you may cancel for a full refund")
         CUSTOMS_CLEARED = "customs_cleared", _("Cleared customs")

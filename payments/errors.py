@@ -79,3 +79,33 @@ def amount_check_positive(amount) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise InvalidPaymentAmount(value)
     return value
+
+
+class OrderNotReleasable(DomainError):
+    code = "order_not_releasable"
+    message = _("The payment for this order cannot be released now: the order is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class ReleaseOnHold(DomainError):
+    code = "release_on_hold"
+    message = _(
+        "The payment for this order is on hold while the platform looks into it, so it cannot be "
+        "released yet. We will let you know when the hold is lifted."
+    )
+    status = 409
+
+
+class ReleaseHoldExists(DomainError):
+    code = "release_hold_exists"
+    message = _("This order's payment is already on hold.")
+    status = 409
+
+
+class NotFinanceStaff(DomainError):
+    code = "not_finance_staff"
+    message = _("Only platform finance staff may do this.")
+    status = 403

@@ -1,9 +1,11 @@
 """The payment gateway interface and the offline sandbox that implements it.
 
 A gateway creates a payment (an intent to collect an amount), confirms it with a card, and refunds
-it, fully or in part. Every call carries an idempotency key: the same key always gets the first
-answer and never moves money twice. Stripe implements the same interface in the payments issue.
-Amounts cross this boundary as Decimal CNY; a gateway that needs minor units converts here.
+it, fully or in part; with Connect (Stripe) it also transfers money to a merchant's connected account
+and reverses such a transfer. Every call carries an idempotency key derived from our own records and
+stored before the call: the same key always gets the first answer and never moves money twice.
+Amounts cross this boundary as Decimal in the named currency; a gateway that needs minor units
+converts here. Services only ever talk to `get_gateway()`: nothing outside a gateway imports `stripe`.
 """
 
 import secrets
@@ -47,12 +49,36 @@ class GatewayError(Exception):
     """The gateway could not be reached or answered nonsense: nothing is known to have moved."""
 
 
+@dataclass(frozen=True)
+class GatewayRecord:
+    """One money movement as the gateway's own books show it (for the reconciliation report)."""
+
+    kind: str  # "charge", "refund", "transfer", "transfer_reversal"
+    reference: str  # the gateway's id
+    amount: Decimal
+    currency: str
+    status: str
+    created: object = None  # datetime
+    payment_reference: str = ""  # our Payment.reference (charges, refunds) when the gateway knows it
+
+
 class PaymentGateway:
     name = "base"
+    # Connect: money can be transferred to a merchant's connected account (Stripe). Without it,
+    # merchants are paid by payout batches that staff pay by bank transfer.
+    supports_transfers = False
 
-    def create_payment(self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str) -> str:
+    def create_payment(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        reference: str,
+        idempotency_key: str,
+        transfer_group: str = "",
+    ) -> str:
         """Register a payment of `amount` (above zero, else `InvalidPaymentAmount`); returns the
-        gateway's id for it."""
+        gateway's id for it. `transfer_group` ties later transfers to it (Stripe Connect)."""
         raise NotImplementedError
 
     def confirm(self, *, payment_id: str, card: Card, idempotency_key: str) -> GatewayResult:
@@ -62,6 +88,38 @@ class PaymentGateway:
     def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> GatewayResult:
         """Give back `amount` (above zero, else `InvalidPaymentAmount`; at most what was charged and
         not yet refunded)."""
+        raise NotImplementedError
+
+    def transfer(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_transaction: str,
+        idempotency_key: str,
+    ) -> GatewayResult:
+        """Send `amount` to the connected account `destination`; `source_transaction` is the charge it
+        comes from ("" for none). The result's reference is the transfer's id."""
+        raise NotImplementedError
+
+    def transfer_reverse(self, *, transfer_id: str, amount: Decimal, idempotency_key: str) -> GatewayResult:
+        """Take back `amount` of a transfer from the connected account."""
+        raise NotImplementedError
+
+    def connected_account_create(
+        self, *, merchant_reference: str, country: str, email: str, idempotency_key: str
+    ) -> str:
+        """Open a connected account for a merchant; returns its id."""
+        raise NotImplementedError
+
+    def account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> str:
+        """A one-time address where the merchant completes its connected account."""
+        raise NotImplementedError
+
+    def records(self, *, since, until) -> list[GatewayRecord]:
+        """Every charge, refund, transfer and reversal the gateway recorded between the two instants."""
         raise NotImplementedError
 
 
@@ -104,7 +162,7 @@ class SandboxGateway(PaymentGateway):
         except IntegrityError:  # the same key raced in: its first answer wins
             return SandboxOperation.objects.get(idempotency_key=fields["idempotency_key"])
 
-    def create_payment(self, *, amount, currency, reference, idempotency_key):
+    def create_payment(self, *, amount, currency, reference, idempotency_key, transfer_group=""):
         amount = amount_check_positive(amount)  # a processor never takes a charge of zero or less
         done = self._replay(idempotency_key)
         if done is None:

@@ -19,8 +19,14 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Purpose(models.TextChoices):
+        ORDERS = "orders", _("Orders")
+        DEPOSIT = "deposit", _("Security deposit")
+
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    # What the money is for: a checkout's orders (held in escrow) or a merchant's security deposit.
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.ORDERS)
     amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency="CNY")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUIRES_PAYMENT
@@ -100,31 +106,74 @@ class Refund(models.Model):
 
 
 class LedgerAccount(models.TextChoices):
-    """The platform's accounts. Entries are signed: positive debits, negative credits.
+    """The platform's accounts. Entries are signed: positive debits, negative credits; each entry has
+    a currency, and each transaction balances in every currency.
 
     - gateway_clearing (asset): money the card processor owes or has paid the platform.
-    - escrow (liability, per order): goods and shipping held for the merchant until release.
-    - tax_payable (liability, per order): cross-border tax collected, owed to customs.
+    - escrow (liability, per order, CNY): goods and shipping held for the merchant until release.
+    - tax_payable (liability, per order, CNY): cross-border tax collected, owed to customs.
+    - platform_revenue (income, CNY): commission earned at release.
+    - fx (per currency): conversions between the shopper's CNY and the merchant's currency at the rate
+      locked on the order; its balance in each currency is the platform's position in it.
+    - merchant_balance (liability, per merchant, its currency): released money not yet paid out.
+    - merchant_deposit (liability, per merchant, its currency): the security deposit held.
+    - payout_in_transit (liability, per merchant, its currency): payouts sent and not yet settled.
     """
 
     GATEWAY_CLEARING = "gateway_clearing", _("Payment gateway clearing")
     ESCROW = "escrow", _("Escrow held for merchant")
     TAX_PAYABLE = "tax_payable", _("Cross-border tax collected")
+    PLATFORM_REVENUE = "platform_revenue", _("Commission earned")
+    FX = "fx", _("Foreign exchange")
+    MERCHANT_BALANCE = "merchant_balance", _("Merchant balance")
+    MERCHANT_DEPOSIT = "merchant_deposit", _("Security deposit held")
+    PAYOUT_IN_TRANSIT = "payout_in_transit", _("Payouts in transit")
 
 
 class LedgerTransaction(models.Model):
     class Kind(models.TextChoices):
         ESCROW_HOLD = "escrow_hold", _("Payment held in escrow")
         REFUND = "refund", _("Refund from escrow")
+        RELEASE = "release", _("Sale released")
+        REFUND_AFTER_RELEASE = "refund_released", _("Refund after release")
+        COMPENSATION = "compensation", _("Compensation paid")
+        TRANSFER_REVERSED = "transfer_reversed", _("Transfer reversed")
+        PAYOUT = "payout", _("Payout")
+        PAYOUT_PAID = "payout_paid", _("Payout settled")
+        PAYOUT_FAILED = "payout_failed", _("Payout returned")
+        DEPOSIT_PAID = "deposit_paid", _("Deposit paid")
+        DEPOSIT_DRAWN = "deposit_drawn", _("Deposit drawn")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The order and the merchant the movement concerns (a release, a refund after release, a payout).
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
+    )
     description = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Platform finance staff: the finance pages and reconciliation; managing payouts and holds.
+        permissions = [
+            ("view_finance", "Can see the platform's finance pages and reconciliation"),
+            ("manage_finance", "Can mark payouts paid and place or lift release holds"),
+        ]
+        constraints = [
+            # An order's escrow is released exactly once, whatever fires it.
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(kind="release"), name="ledger_one_release_per_order"
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
@@ -136,11 +185,17 @@ class LedgerEntry(models.Model):
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    merchant = models.ForeignKey(
+        "merchants.Merchant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     amount = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")  # + debit, - credit
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["account", "order"])]
+        indexes = [
+            models.Index(fields=["account", "order"]),
+            models.Index(fields=["account", "merchant"]),
+        ]
         # Entries are signed (debit +, credit -); a zero entry moves nothing and is never written.
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_entry_amount_not_zero")
@@ -148,6 +203,55 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.amount}"
+
+
+class ReleaseHold(models.Model):
+    """Staff stop an order's escrow release (a dispute outside the after-sales cases, a fraud check).
+    While a hold is open neither the shopper's confirmation nor the automatic release pays out."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="release_holds")
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release hold")
+        verbose_name_plural = _("release holds")
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(lifted_at__isnull=True), name="release_hold_one_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"hold {self.order_id}"
+
+
+class PayoutAccount(models.Model):
+    """Where a merchant's money goes: a Stripe connected account (Stripe mode) or a bank account that
+    staff pay by payout batch (without Stripe)."""
+
+    merchant = models.OneToOneField(
+        "merchants.Merchant", on_delete=models.CASCADE, related_name="payout_account"
+    )
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+    stripe_details_submitted = models.BooleanField(default=False)
+    bank_account_name = models.CharField(_("account holder"), max_length=120, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    bank_account_number = models.CharField(_("account number (IBAN)"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self):
+        return f"payout account {self.merchant_id}"
 
 
 class SandboxOperation(models.Model):

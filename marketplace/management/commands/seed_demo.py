@@ -255,7 +255,14 @@ class _Seeder:
         for position, top in enumerate(catalog.CATEGORIES):
             parent, _ = Category.objects.update_or_create(
                 slug=top["slug"],
-                defaults={"parent": None, "name_zh": top["zh"], "name_en": top["en"], "position": position},
+                defaults={
+                    "parent": None,
+                    "name_zh": top["zh"],
+                    "name_en": top["en"],
+                    "position": position,
+                    "commission_rate": Decimal(catalog.COMMISSION_RATES[top["slug"]]),
+                    "special_deposit": top["slug"] in catalog.SPECIAL_DEPOSIT_CATEGORIES,
+                },
             )
             result[top["slug"]] = parent
             for child_position, child in enumerate(top["children"]):

@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from djmoney.money import Money
 
 from marketplace.money import format_money
 
-from .errors import (
+from ..errors import (
     IdempotencyKeyReused,
     LedgerUnbalanced,
     PaymentAlreadyMade,
@@ -27,22 +28,46 @@ from .errors import (
     RefundInProgress,
     amount_check_positive,
 )
-from .gateways import Card, GatewayError, GatewayResult, get_gateway
-from .models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, PaymentAttempt, Refund
+from ..gateways import Card, GatewayError, GatewayResult, get_gateway
+from ..models import LedgerAccount, LedgerEntry, LedgerTransaction, Payment, PaymentAttempt, Refund
 
 # ------------------------------------------------------------------------------------------ ledger
 
 
-def ledger_post(*, kind: str, entries, payment=None, refund=None, description: str = "") -> LedgerTransaction:
-    """Record one balanced movement. `entries`: (account, order or None, signed Decimal amount),
-    positive = debit, negative = credit. Unbalanced entries are a programming error."""
-    entries = [(account, order, Decimal(amount)) for account, order, amount in entries if amount]
-    if sum((amount for _a, _o, amount in entries), Decimal("0")) != 0:
-        raise LedgerUnbalanced(entries)
-    txn = LedgerTransaction.objects.create(kind=kind, payment=payment, refund=refund, description=description)
+def ledger_post(
+    *, kind: str, entries, payment=None, refund=None, order=None, merchant=None, description: str = ""
+) -> LedgerTransaction:
+    """Record one balanced movement. `entries`: (account, order or None, signed amount[, merchant]),
+    positive = debit, negative = credit; an amount is a `Money` or a Decimal in CNY. The entries of
+    each currency sum to zero (a foreign-exchange account takes conversions: `LedgerAccount.FX`);
+    unbalanced entries are a programming error. `order`/`merchant` tag the transaction itself (the
+    release's one-per-order constraint, the merchant's statement)."""
+    rows = []
+    for entry in entries:
+        account, entry_order, amount = entry[:3]
+        entry_merchant = entry[3] if len(entry) > 3 else None
+        money = amount if isinstance(amount, Money) else Money(Decimal(amount), "CNY")
+        if money.amount:
+            rows.append((account, entry_order, money, entry_merchant))
+    totals: dict[str, Decimal] = {}
+    for _account, _order, money, _merchant in rows:
+        currency = str(money.currency)
+        totals[currency] = totals.get(currency, Decimal("0")) + money.amount
+    if any(total != 0 for total in totals.values()):
+        raise LedgerUnbalanced(rows)
+    txn = LedgerTransaction.objects.create(
+        kind=kind,
+        payment=payment,
+        refund=refund,
+        order=order,
+        merchant=merchant,
+        description=description[:200],
+    )
     LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=txn, account=account, order=order, amount=amount)
-        for account, order, amount in entries
+        LedgerEntry(
+            transaction=txn, account=account, order=entry_order, merchant=entry_merchant, amount=money
+        )
+        for account, entry_order, money, entry_merchant in rows
     )
     return txn
 
@@ -151,9 +176,10 @@ def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str)
         if not payment.gateway_reference:
             payment.gateway_reference = gateway.create_payment(
                 amount=payment.amount.amount,
-                currency="CNY",
+                currency=str(payment.amount.currency),
                 reference=payment.reference,
                 idempotency_key=f"{payment.reference}:create",
+                transfer_group=payment.reference,
             )
             Payment.objects.filter(pk=payment.pk).update(gateway_reference=payment.gateway_reference)
         result = gateway.confirm(
@@ -174,11 +200,7 @@ def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str)
         attempt.error_message = result.error_message[:200]
         attempt.save(update_fields=["status", "gateway_reference", "error_code", "error_message"])
         if result.succeeded:
-            payment.status = Payment.Status.SUCCEEDED
-            payment.paid_at = timezone.now()
-            payment.save(update_fields=["status", "paid_at"])
-            orders = order_services.orders_mark_paid(payment=payment, actor=user)
-            escrow_hold(payment=payment, orders=orders)
+            payment_succeeded(payment=payment, actor=user)
         else:
             for order in Order.objects.filter(payment=payment):
                 order_services.order_note(
@@ -188,6 +210,23 @@ def payment_confirm(*, payment: Payment, user, card: Card, idempotency_key: str)
                     note=result.error_message or result.error_code,
                 )
     return attempt
+
+
+def payment_succeeded(*, payment: Payment, actor=None) -> None:
+    """The gateway took the money (a card confirmed here, or Stripe's signed webhook): the one place a
+    payment becomes paid. The caller holds the payment's row lock; a payment already paid changes
+    nothing, so a duplicate webhook or a webhook racing the browser's return settles once. What the
+    money was for decides what follows: a checkout's orders become paid and are held in escrow."""
+    from orders import services as order_services
+
+    if payment.status == Payment.Status.SUCCEEDED:
+        return
+    payment.status = Payment.Status.SUCCEEDED
+    payment.paid_at = timezone.now()
+    payment.save(update_fields=["status", "paid_at"])
+    if payment.purpose == Payment.Purpose.ORDERS:
+        orders = order_services.orders_mark_paid(payment=payment, actor=actor)
+        escrow_hold(payment=payment, orders=orders)
 
 
 # ----------------------------------------------------------------------------------------- refunds

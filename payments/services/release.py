@@ -1,0 +1,207 @@
+"""Escrow release: the held money of an order goes to its merchant, less the category's commission.
+
+Release happens exactly once per order, whatever fires it: the shopper's "confirm receipt", the
+scheduled job 14 days (`ESCROW_AUTO_RELEASE_DAYS`) after delivery, a retry, or two of them at once.
+The order's row lock serialises them and the ledger's `ledger_one_release_per_order` constraint
+stands behind the lock. An open `ReleaseHold` (and, with the after-sales issue, an open case) stops
+every release.
+
+Amounts (docs/rules.md, "Money out"): commission = the sum over lines of goods (CNY) × the line's
+category rate, rounded once to the fen; the merchant's net = escrow held - commission, converted to
+its settlement currency at the rate locked on the order and rounded once to that currency's minor
+unit. The FX account takes the conversion so the transaction balances in each currency.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from djmoney.money import Money
+
+from marketplace.money import from_cny, round_cny
+
+from ..errors import NotFinanceStaff, OrderNotReleasable, ReleaseHoldExists, ReleaseOnHold
+from ..models import LedgerAccount, LedgerTransaction, ReleaseHold
+from ..permissions import can_manage_finance
+from .core import ledger_post
+
+__all__ = [
+    "category_commission_rate",
+    "order_commission",
+    "release_blockers",
+    "escrow_release",
+    "order_confirm_receipt",
+    "escrow_release_due",
+    "escrow_auto_release_at",
+    "release_hold_place",
+    "release_hold_lift",
+    "RELEASE_FOLLOWUPS",
+]
+
+# Called with the release transaction's id after it commits (the Stripe transfer to the merchant's
+# connected account registers here), so that a gateway call never runs under the order's lock.
+RELEASE_FOLLOWUPS: list = []
+
+
+def category_commission_rate(category) -> Decimal:
+    """The commission rate of a category: its own, else its nearest ancestor's, else the default."""
+    node = category
+    while node is not None:
+        if node.commission_rate is not None:
+            return node.commission_rate
+        node = node.parent
+    return Decimal(str(settings.COMMISSION_RATE_DEFAULT))
+
+
+def order_commission(order) -> Decimal:
+    """The platform's commission on an order's goods (CNY), rounded once to the fen."""
+    lines = order.lines.select_related("variant__product__category__parent")
+    exact = sum(
+        (line.goods_cny.amount * category_commission_rate(line.variant.product.category) for line in lines),
+        Decimal("0"),
+    )
+    return round_cny(exact)
+
+
+def escrow_held(order) -> Decimal:
+    from django.db.models import Sum
+
+    from ..models import LedgerEntry
+
+    total = LedgerEntry.objects.filter(account=LedgerAccount.ESCROW, order=order).aggregate(t=Sum("amount"))[
+        "t"
+    ]
+    return round_cny(-(total or Decimal("0")))
+
+
+def release_blockers(order) -> list[str]:
+    """Why the order's escrow may not be released now (empty: it may). The after-sales issue adds its
+    open cases here."""
+    blockers = []
+    if ReleaseHold.objects.filter(order=order, lifted_at__isnull=True).exists():
+        blockers.append("hold")
+    return blockers
+
+
+def escrow_auto_release_at(order):
+    """When the scheduled job releases the order's money if nothing stops it (None: not delivered)."""
+    if order.delivered_at is None:
+        return None
+    return order.delivered_at + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
+
+
+def escrow_release(*, order, trigger: str = "confirm", actor=None) -> LedgerTransaction:
+    """Release the order's escrow to its merchant (see the module's docstring). `trigger`: "confirm"
+    (the shopper) or "auto" (the job). Returns the release transaction; a second call returns the
+    first's and changes nothing."""
+    from orders import services as order_services
+    from orders.models import Order, OrderEvent
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=order.pk)
+        done = LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.RELEASE, order=order).first()
+        if done is not None:
+            return done
+        if order.status not in (Order.Status.SHIPPED, Order.Status.DELIVERED):
+            raise OrderNotReleasable(Order.Status(order.status).label)
+        if release_blockers(order):
+            raise ReleaseOnHold()
+        held = escrow_held(order)
+        commission = min(order_commission(order), held)
+        net_cny = held - commission
+        currency = order.currency
+        entries = [(LedgerAccount.ESCROW, order, held), (LedgerAccount.PLATFORM_REVENUE, order, -commission)]
+        if currency == "CNY":
+            entries.append((LedgerAccount.MERCHANT_BALANCE, order, -net_cny, order.merchant))
+        else:
+            net = from_cny(net_cny, order.exchange_rate, currency)
+            entries += [
+                (LedgerAccount.FX, order, -net_cny),
+                (LedgerAccount.FX, order, Money(net, currency)),
+                (LedgerAccount.MERCHANT_BALANCE, order, Money(-net, currency), order.merchant),
+            ]
+        txn = ledger_post(
+            kind=LedgerTransaction.Kind.RELEASE,
+            entries=entries,
+            payment=order.payment,
+            order=order,
+            merchant=order.merchant,
+            description=f"release order {order.number}",
+        )
+        kind = OrderEvent.Kind.AUTO_CONFIRMED if trigger == "auto" else OrderEvent.Kind.RECEIPT_CONFIRMED
+        order_services.order_transition(order, Order.Status.COMPLETED, kind=kind, actor=actor)
+        for followup in RELEASE_FOLLOWUPS:
+            transaction.on_commit(lambda followup=followup, pk=txn.pk: followup(pk))
+    return txn
+
+
+def order_confirm_receipt(*, user, number: str) -> LedgerTransaction:
+    """The shopper confirms the parcel arrived: the order's money goes to the store now."""
+    from orders.errors import NotFound
+    from orders.models import Order
+
+    order = Order.objects.filter(user=user, number=number).first()
+    if order is None:
+        raise NotFound()
+    return escrow_release(order=order, trigger="confirm", actor=user)
+
+
+def escrow_release_due(*, now=None) -> int:
+    """The scheduled job: release every delivered order whose confirmation period has passed and
+    that nothing holds. Returns how many were released now."""
+    from orders.models import Order
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
+    open_hold = ReleaseHold.objects.filter(order=OuterRef("pk"), lifted_at__isnull=True)
+    due = (
+        Order.objects.filter(status=Order.Status.DELIVERED, delivered_at__lte=cutoff)
+        .exclude(Exists(open_hold))
+        .order_by("delivered_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    released = 0
+    started = timezone.now()
+    for pk in list(due):
+        try:
+            txn = escrow_release(order=Order(pk=pk), trigger="auto")
+        except (ReleaseOnHold, OrderNotReleasable):
+            continue  # a hold or a refund got there between the query and the lock
+        released += txn.created_at >= started  # an earlier release (the shopper's) is not counted
+    return released
+
+
+def release_hold_place(*, order, actor, reason: str) -> ReleaseHold:
+    """Finance staff stop the order's release until they lift the hold."""
+    from orders.models import Order, OrderEvent
+    from orders.services import order_note
+
+    if not can_manage_finance(actor):
+        raise NotFinanceStaff()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if ReleaseHold.objects.filter(order=order, lifted_at__isnull=True).exists():
+            raise ReleaseHoldExists()
+        hold = ReleaseHold.objects.create(order=order, reason=reason[:300], placed_by=actor)
+        order_note(order, kind=OrderEvent.Kind.RELEASE_HELD, actor=actor, note=reason)
+    return hold
+
+
+def release_hold_lift(*, hold: ReleaseHold, actor, note: str = "") -> ReleaseHold:
+    from orders.models import Order, OrderEvent
+    from orders.services import order_note
+
+    if not can_manage_finance(actor):
+        raise NotFinanceStaff()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=hold.order_id)
+        hold = ReleaseHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.lifted_at is None:
+            hold.lifted_at = timezone.now()
+            hold.lifted_by = actor
+            hold.save(update_fields=["lifted_at", "lifted_by"])
+            order_note(order, kind=OrderEvent.Kind.RELEASE_RESUMED, actor=actor, note=note)
+    return hold
