@@ -20,12 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _balance(account, currency, **filters):
-    total = (
-        LedgerEntry.objects.filter(account=account, amount_currency=currency, **filters).aggregate(t=Sum("amount"))[
-            "t"
-        ]
-        or 0
-    )
+    entries = LedgerEntry.objects.filter(account=account, amount_currency=currency, **filters)
+    total = entries.aggregate(t=Sum("amount"))["t"] or 0
     return Decimal(total).quantize(Decimal("0.01"))
 
 
