@@ -139,12 +139,14 @@ def products_visible() -> QuerySet[Product]:
 
 
 def _visible_filter(prefix: str = "") -> Q:
-    """Visible: published, by an open store, under an approved brand, of goods on the cross-border
-    positive list, with a price. `prefix` applies the rule through a relation (`"products__"`)."""
+    """Visible: published, by an open store (approved, its security deposit paid when it owes one),
+    under an approved brand, of goods on the cross-border positive list, with a price. `prefix`
+    applies the rule through a relation (`"products__"`)."""
     return Q(
         **{
             f"{prefix}status": Product.Status.PUBLISHED,
             f"{prefix}merchant__status": Merchant.Status.APPROVED,
+            f"{prefix}merchant__awaiting_deposit": False,
             f"{prefix}brand__status": Brand.Status.APPROVED,
             f"{prefix}tax_category__permitted": True,
             f"{prefix}price_cny__isnull": False,
@@ -158,6 +160,7 @@ def product_is_visible(product: Product) -> bool:
     return (
         product.status == Product.Status.PUBLISHED
         and product.merchant.status == Merchant.Status.APPROVED
+        and not product.merchant.awaiting_deposit
         and product.brand.status == Brand.Status.APPROVED
         and product.tax_category.permitted
         and product.price_cny is not None

@@ -366,6 +366,18 @@ PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gatew
 # released without the shopper's confirmation; the commission rate of a category without its own.
 ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
 COMMISSION_RATE_DEFAULT = env.str("COMMISSION_RATE_DEFAULT", default="0.05")
+# Security deposits (payments/services/deposits.py, docs/rules.md "Security deposit and the merchant's
+# finance pages"): the amount in CNY (the higher one for a store selling in a category marked
+# `special_deposit`); days after the shortfall reminder before the store is suspended; the staff
+# account the daily check suspends as (created on first use, cannot sign in).
+SECURITY_DEPOSIT_CNY = env.str("SECURITY_DEPOSIT_CNY", default="150000")
+SECURITY_DEPOSIT_SPECIAL_CNY = env.str("SECURITY_DEPOSIT_SPECIAL_CNY", default="300000")
+SECURITY_DEPOSIT_GRACE_DAYS = env.int("SECURITY_DEPOSIT_GRACE_DAYS", default=15)
+DEPOSIT_SYSTEM_USERNAME = "platform-deposits"
+CELERY_BEAT_SCHEDULE["payments-deposits-check"] = {
+    "task": "payments.tasks.deposits_check",
+    "schedule": crontab(hour=1, minute=30),  # daily, Asia/Shanghai
+}
 
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)

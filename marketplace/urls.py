@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from payments import seller_api as payments_seller_api
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -42,6 +43,7 @@ urlpatterns = [
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
     path("seller/shipping-templates/", include("logistics.template_urls")),
+    path("seller/finance/", include("payments.seller_urls")),
     # Parcel tracking: public pages, adding an event by hand (the store's and staff's pages)
     path("", include((tracking_urls.pages, "tracking"))),
     # Accounts
@@ -65,6 +67,27 @@ urlpatterns = [
         merchant_api.SellerApplicationSubmitView.as_view(),
         name="api-seller-application-submit",
     ),
+    path(
+        "api/v1/seller/finance/", payments_seller_api.SellerFinanceView.as_view(), name="api-seller-finance"
+    ),
+    path(
+        "api/v1/seller/finance/statement/",
+        payments_seller_api.SellerStatementView.as_view(),
+        name="api-seller-finance-statement",
+    ),
+    path(
+        "api/v1/seller/finance/statement/csv/",
+        payments_seller_api.SellerStatementExportView.as_view(fmt="csv"),
+        name="api-seller-finance-statement-csv",
+    ),
+    path(
+        "api/v1/seller/finance/statement/xlsx/",
+        payments_seller_api.SellerStatementExportView.as_view(fmt="xlsx"),
+        name="api-seller-finance-statement-xlsx",
+    ),
+    path(
+        "api/v1/seller/deposit/", payments_seller_api.SellerDepositView.as_view(), name="api-seller-deposit"
+    ),
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
@@ -86,6 +109,7 @@ urlpatterns = [
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
+    path("staff/finance/deposits/", include("payments.staff_deposit_views")),
     path("staff/", admin.site.urls),
 ]
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from djmoney.models.fields import MoneyField
 
 from marketplace import identifiers
 from marketplace.i18n import LocalizedFieldsMixin
@@ -51,6 +52,9 @@ class Merchant(LocalizedFieldsMixin, models.Model):
     approved_at = models.DateTimeField(_("on the platform since"), null=True, blank=True)
     # Set when penalty points reach the blacklist threshold; staff then decide.
     blacklist_proposed_at = models.DateTimeField(_("proposed for the blacklist"), null=True, blank=True)
+    # Approved since security deposits exist and not yet paid its deposit in full: its store stays
+    # closed (nothing listed, nothing published) until it has (docs/rules.md, "Security deposit").
+    awaiting_deposit = models.BooleanField(_("waiting for its security deposit"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,7 +92,8 @@ class Merchant(LocalizedFieldsMixin, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.APPROVED
+        """Approved, and its security deposit paid if it was approved after deposits existed."""
+        return self.status == self.Status.APPROVED and not self.awaiting_deposit
 
     @property
     def payouts_blocked(self) -> bool:
@@ -442,6 +447,9 @@ class MerchantEvent(models.Model):
         BLACKLIST_PROPOSED = "blacklist_proposed", _("Proposed for the blacklist")
         BLACKLISTED = "blacklisted", _("Blacklisted")
         BLACKLIST_LIFTED = "blacklist_lifted", _("Blacklisting lifted")
+        DEPOSIT_PAID = "deposit_paid", _("Security deposit paid")
+        DEPOSIT_SHORTFALL = "deposit_shortfall", _("Security deposit below the required amount")
+        DEPOSIT_TOPPED_UP = "deposit_topped_up", _("Security deposit topped up")
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -459,6 +467,54 @@ class MerchantEvent(models.Model):
 
     def __str__(self):
         return f"{self.merchant}: {self.get_kind_display()}"
+
+
+class SecurityDeposit(models.Model):
+    """What a merchant must keep on deposit with the platform, and where its payments stand.
+
+    The money itself is in the ledger (`payments.models.LedgerAccount.MERCHANT_DEPOSIT`, per merchant,
+    in its settlement currency): this row holds the requirement and the reminder's dates. `required`
+    is `required_cny` converted at `rate` (CNY per unit) and rounded once to the currency's minor unit;
+    it is fixed from the first full payment on, until the CNY requirement itself changes (docs/rules.md,
+    "Security deposit and the merchant's finance pages"). Written only by `payments.services.deposits`.
+    """
+
+    merchant = models.OneToOneField(Merchant, on_delete=models.CASCADE, related_name="security_deposit")
+    required = MoneyField(_("required deposit"), max_digits=14, decimal_places=2, default_currency="CNY")
+    required_cny = models.DecimalField(_("required deposit (CNY)"), max_digits=14, decimal_places=2)
+    # The higher tier: the store sells in a category marked `special_deposit`.
+    special = models.BooleanField(_("special category"), default=False)
+    rate = models.DecimalField(_("exchange rate used"), max_digits=14, decimal_places=6)
+    paid_at = models.DateTimeField(_("first paid in full"), null=True, blank=True)
+    shortfall_since = models.DateTimeField(_("below the required amount since"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("suspended for the shortfall"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("security deposit")
+        verbose_name_plural = _("security deposits")
+        ordering = ["merchant_id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(required__gt=0), name="deposit_required_positive"),
+            models.CheckConstraint(
+                condition=models.Q(required_cny__gt=0), name="deposit_required_cny_positive"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="deposit_rate_positive"),
+            # A reminder belongs to a shortfall, a suspension to a reminder.
+            models.CheckConstraint(
+                condition=models.Q(reminded_at__isnull=True) | models.Q(shortfall_since__isnull=False),
+                name="deposit_reminder_needs_shortfall",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suspended_at__isnull=True) | models.Q(reminded_at__isnull=False),
+                name="deposit_suspension_needs_reminder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"deposit {self.merchant_id} {self.required}"
 
 
 def product_import_upload_to(instance, filename):

@@ -1,6 +1,7 @@
 """Read helpers for merchants: who may sell what, review queues, warnings, credit profiles."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -20,8 +21,8 @@ from .models import (
 
 
 def merchants_open() -> QuerySet[Merchant]:
-    """Stores shoppers can visit."""
-    return Merchant.objects.filter(status=Merchant.Status.APPROVED)
+    """Stores shoppers can visit: approved, and the security deposit paid when one is owed."""
+    return Merchant.objects.filter(status=Merchant.Status.APPROVED, awaiting_deposit=False)
 
 
 def normalize_registration_number(number: str) -> str:
@@ -275,3 +276,48 @@ def merchant_credit(merchant) -> dict:
         "on_time_shipping_rate": None,
         "dispute_rate": None,
     }
+
+
+# --- Security deposit: how much a store must keep on deposit ----------------------------------
+
+
+def special_deposit_category_ids() -> set[int]:
+    """Categories whose goods call for the higher deposit: marked `special_deposit`, or below one
+    that is (the tree is small: one query)."""
+    from marketplace.models import Category
+
+    rows = list(Category.objects.values_list("pk", "parent_id", "special_deposit"))
+    parent = {pk: parent_id for pk, parent_id, _special in rows}
+    marked = {pk for pk, _parent, special in rows if special}
+    special = set()
+    for pk, _parent, _special in rows:
+        node, seen = pk, set()
+        while node is not None and node not in seen:
+            if node in marked:
+                special.add(pk)
+                break
+            seen.add(node)
+            node = parent.get(node)
+    return special
+
+
+def merchants_in_special_categories(merchant_ids=None, *, special_ids=None) -> set[int]:
+    """Ids of the merchants (of `merchant_ids`, or all) with any product, whatever its status, in a
+    special-deposit category: a draft counts, as the store means to sell it."""
+    from marketplace.models import Product
+
+    special_ids = special_deposit_category_ids() if special_ids is None else special_ids
+    products = Product.objects.filter(category_id__in=special_ids)
+    if merchant_ids is not None:
+        products = products.filter(merchant_id__in=list(merchant_ids))
+    return set(products.order_by().values_list("merchant_id", flat=True).distinct())
+
+
+def deposit_required_cny(merchant, *, special: bool | None = None) -> tuple[Decimal, bool]:
+    """The deposit a store owes in CNY and whether it is the higher (special-category) tier:
+    `SECURITY_DEPOSIT_SPECIAL_CNY` when it sells (or prepares to sell) in a category marked
+    `special_deposit`, else `SECURITY_DEPOSIT_CNY`."""
+    if special is None:
+        special = merchant.pk in merchants_in_special_categories([merchant.pk])
+    amount = settings.SECURITY_DEPOSIT_SPECIAL_CNY if special else settings.SECURITY_DEPOSIT_CNY
+    return Decimal(str(amount)), special

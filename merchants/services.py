@@ -39,6 +39,7 @@ from .models import (
     MerchantMember,
     QualificationDocument,
     ReviewDecision,
+    SecurityDeposit,
     Violation,
     ViolationKind,
 )
@@ -94,6 +95,17 @@ def _notify(merchant, subject, body):
     transaction.on_commit(
         lambda: notification_send.delay(subject=str(subject), body=str(body), recipients=sorted(recipients))
     )
+
+
+def merchant_event_record(
+    *, merchant, kind, actor=None, note="", subject="", body="", **data
+) -> MerchantEvent:
+    """Record something that happened to a merchant, for other apps' services (the security deposit):
+    a `MerchantEvent`, and an email to its contact and owners after commit when `subject` is given."""
+    event = _event(merchant, kind, actor, note, **data)
+    if subject:
+        _notify(merchant, subject, body or note)
+    return event
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -405,6 +417,10 @@ def _unique_slug(model, text, fallback="merchant"):
     return slug
 
 
+def _deposit_paid(merchant) -> bool:
+    return SecurityDeposit.objects.filter(merchant=merchant, paid_at__isnull=False).exists()
+
+
 @transaction.atomic
 def merchant_application_approve(*, application: MerchantApplication, reviewer: User, note: str = ""):
     """Open the store: the application's details become the merchant's, its pending brand
@@ -430,6 +446,8 @@ def merchant_application_approve(*, application: MerchantApplication, reviewer: 
         merchant.slug = _unique_slug(Merchant, application.store_name_en or application.legal_name)
     merchant.status = Merchant.Status.APPROVED
     merchant.approved_at = merchant.approved_at or timezone.now()
+    # The store opens once its security deposit is paid (payments.services.deposits).
+    merchant.awaiting_deposit = not _deposit_paid(merchant)
     try:
         with transaction.atomic():
             merchant.save()
@@ -449,15 +467,17 @@ def merchant_application_approve(*, application: MerchantApplication, reviewer: 
             reasons=_("Approved with the application."),
         )
     _event(merchant, MerchantEvent.Kind.APPLICATION_APPROVED, reviewer, note)
-    _notify(
-        merchant,
-        _("Your store on Global Mall is approved"),
-        _(
+    if merchant.awaiting_deposit:
+        body = _(
+            "Welcome! Your application was approved. Pay the security deposit of your store %(store)s "
+            "in the seller dashboard (Finance) and it opens at once: then you can publish products."
+        )
+    else:
+        body = _(
             "Welcome! Your application was approved and your store %(store)s is open. "
             "You can now list products."
         )
-        % {"store": merchant.name},
-    )
+    _notify(merchant, _("Your store on Global Mall is approved"), body % {"store": merchant.name})
     return application
 
 

@@ -109,3 +109,18 @@ class NotFinanceStaff(DomainError):
     code = "not_finance_staff"
     message = _("Only platform finance staff may do this.")
     status = 403
+
+
+class DepositNothingDue(DomainError):
+    code = "deposit_nothing_due"
+    message = _("Your security deposit is paid in full: there is nothing to pay.")
+    status = 409
+
+
+class DepositNotPayable(DomainError):
+    code = "deposit_not_payable"
+    message = _("A store that is %(status)s cannot pay a security deposit.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)

@@ -27,6 +27,14 @@ class Payment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     # What the money is for: a checkout's orders (held in escrow) or a merchant's security deposit.
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.ORDERS)
+    # The merchant whose security deposit a deposit payment pays (none for a checkout's payment).
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deposit_payments",
+    )
     amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency="CNY")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUIRES_PAYMENT
@@ -48,7 +56,19 @@ class Payment(models.Model):
         ordering = ["-created_at", "-id"]
         # Money moved by a payment is positive: a charge of zero or less is never recorded.
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            # A deposit payment names its merchant; a checkout's payment does not.
+            models.CheckConstraint(
+                condition=models.Q(purpose="deposit", merchant__isnull=False)
+                | models.Q(purpose="orders", merchant__isnull=True),
+                name="payment_merchant_iff_deposit",
+            ),
+            # At most one deposit payment waits to be paid per merchant: asking again reuses it.
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=models.Q(purpose="deposit", status="requires_payment"),
+                name="payment_one_open_deposit_per_merchant",
+            ),
         ]
 
     def __str__(self):

@@ -9,3 +9,11 @@ def escrow_release_due() -> int:
     from .services import release
 
     return release.escrow_release_due()
+
+
+@shared_task
+def deposits_check() -> dict:
+    """The daily check of security deposits: remind, suspend, clear (`services.deposits.deposits_check`)."""
+    from .services import deposits
+
+    return deposits.deposits_check()

@@ -16,14 +16,27 @@ from .gateways import SANDBOX_CARDS
 from .models import Payment, PaymentAttempt
 
 
+def _may_pay(user, payment) -> bool:
+    """A checkout's payment is its shopper's; a deposit payment is for any of its store's staff."""
+    if payment.user_id == user.pk:
+        return True
+    return (
+        payment.purpose == Payment.Purpose.DEPOSIT
+        and user.merchant is not None
+        and (user.merchant.pk == payment.merchant_id)
+    )
+
+
 @login_required
 def pay(request, reference):
-    payment = Payment.objects.filter(reference=reference, user=request.user).first()
-    if payment is None:
+    payment = Payment.objects.filter(reference=reference).select_related("merchant").first()
+    if payment is None or not _may_pay(request.user, payment):
         raise Http404(_("No such payment."))
+    deposit = payment.purpose == Payment.Purpose.DEPOSIT
+    done = "seller_finance:overview" if deposit else "orders:list"
     if payment.status == Payment.Status.SUCCEEDED:
-        messages.info(request, _("These orders are paid."))
-        return redirect("orders:list")
+        messages.info(request, _("This deposit is paid.") if deposit else _("These orders are paid."))
+        return redirect(done)
     form = CardForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -37,10 +50,13 @@ def pay(request, reference):
         except DomainError as exc:
             if exc.code == "payment_already_made":
                 messages.info(request, str(exc))
-                return redirect("orders:list")
+                return redirect(done)
             error, status = str(exc), exc.status
         else:
             if attempt.status == PaymentAttempt.Status.SUCCEEDED:
+                if deposit:
+                    messages.success(request, _("Deposit received. Thank you."))
+                    return redirect(done)
                 messages.success(
                     request, _("Payment received. Your money is held safely until you confirm receipt.")
                 )
@@ -65,6 +81,7 @@ def pay(request, reference):
         "payments/pay.html",
         {
             "payment": payment,
+            "deposit": deposit,
             "orders": payment.orders.select_related("merchant").order_by("pk"),
             "form": form,
             "error": error,

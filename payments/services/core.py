@@ -216,7 +216,8 @@ def payment_succeeded(*, payment: Payment, actor=None) -> None:
     """The gateway took the money (a card confirmed here, or Stripe's signed webhook): the one place a
     payment becomes paid. The caller holds the payment's row lock; a payment already paid changes
     nothing, so a duplicate webhook or a webhook racing the browser's return settles once. What the
-    money was for decides what follows: a checkout's orders become paid and are held in escrow."""
+    money was for decides what follows: a checkout's orders become paid and are held in escrow; a
+    security deposit is held for its merchant (`deposits.deposit_payment_succeeded`)."""
     from orders import services as order_services
 
     if payment.status == Payment.Status.SUCCEEDED:
@@ -227,6 +228,10 @@ def payment_succeeded(*, payment: Payment, actor=None) -> None:
     if payment.purpose == Payment.Purpose.ORDERS:
         orders = order_services.orders_mark_paid(payment=payment, actor=actor)
         escrow_hold(payment=payment, orders=orders)
+    elif payment.purpose == Payment.Purpose.DEPOSIT:
+        from .deposits import deposit_payment_succeeded
+
+        deposit_payment_succeeded(payment=payment, actor=actor)
 
 
 # ----------------------------------------------------------------------------------------- refunds

@@ -1,6 +1,7 @@
 """A company applies in a real browser, a reviewer approves it, and the new store publishes a product."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -134,6 +135,22 @@ def test_apply_review_approve_and_publish(live_server, page, screenshot, tmp_pat
     page.goto(base + "/seller/")
     assert page.locator(".console__who .status--approved").count() == 1
     screenshot("24-seller-overview")
+
+    # 8b. ... which opens once its security deposit is paid on the card page.
+    assert page.locator("[data-deposit-notice]").count() == 1
+    page.goto(base + "/seller/finance/")
+    page.click("[data-deposit-pay]")
+    page.wait_for_url(re.compile(r"/pay/P\w+/$"))
+    assert page.locator("[data-deposit-summary]").count() == 1
+    page.fill("input[name=number]", "4242 4242 4242 4242")
+    page.fill("input[name=expiry]", "12/30")
+    page.fill("input[name=cvc]", "123")
+    page.click("[data-pay]")
+    page.wait_for_url(base + "/seller/finance/")
+    assert page.locator("[data-deposit=paid]").count() == 1
+    merchant.refresh_from_db()
+    assert merchant.is_open
+    screenshot("24b-deposit-paid")
 
     # 9. ... and lists and publishes its first product, which shoppers then see.
     page.goto(base + "/seller/products/new/")

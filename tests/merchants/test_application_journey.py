@@ -58,7 +58,8 @@ def test_an_overseas_company_applies_is_approved_and_lists_a_product(
     application.refresh_from_db()
     merchant = Merchant.objects.get(pk=application.merchant_id)
     assert application.state == State.APPROVED and application.decided_at
-    assert merchant.status == Merchant.Status.APPROVED and merchant.is_open
+    # Approved, and open once its security deposit is paid (tests/payments/test_deposits.py).
+    assert merchant.status == Merchant.Status.APPROVED and merchant.awaiting_deposit and not merchant.is_open
     assert merchant.slug == "sakura-global-store"
     assert merchant.registration_number == "010001123456"  # normalized
     assert merchant.settlement_currency == "JPY" and merchant.legal_name == COMPANY["legal_name"]
@@ -78,6 +79,14 @@ def test_an_overseas_company_applies_is_approved_and_lists_a_product(
     }
     assert [m.subject for m in mail.outbox] == ["Your store on Global Mall is approved"]
     assert set(mail.outbox[0].to) == {"hanako@sakura.example", user.email}
+
+    from payments import services as payment_services
+    from tests.factories import pay
+
+    user.refresh_from_db()
+    pay(payment_services.deposit_payment_start(merchant=merchant, actor=user))
+    merchant.refresh_from_db()
+    assert merchant.is_open
 
     product = ProductFactory(merchant=merchant, brand=authorization.brand, prices=["1980"], authorized=False)
     assert product.status == Product.Status.PUBLISHED and product.is_visible
