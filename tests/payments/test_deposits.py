@@ -222,7 +222,11 @@ def test_a_draw_below_the_requirement_reminds_then_suspends_after_15_days(
     assert "$1,000.00" in mail.outbox[0].body or "US$1,000.00" in mail.outbox[0].body
 
     # The same day again, and 14 days on: nothing new.
-    assert services.deposits_check(now=now + timedelta(hours=1)) == {"reminded": 0, "suspended": 0, "cleared": 0}
+    assert services.deposits_check(now=now + timedelta(hours=1)) == {
+        "reminded": 0,
+        "suspended": 0,
+        "cleared": 0,
+    }
     assert services.deposits_check(now=now + timedelta(days=14, hours=23)) == {
         "reminded": 0,
         "suspended": 0,
@@ -239,7 +243,11 @@ def test_a_draw_below_the_requirement_reminds_then_suspends_after_15_days(
     assert merchant.status == Merchant.Status.SUSPENDED
     event = merchant.events.get(kind=MerchantEvent.Kind.SUSPENDED)
     assert event.actor.username == settings.DEPOSIT_SYSTEM_USERNAME and not event.actor.is_active
-    assert services.deposits_check(now=now + timedelta(days=16)) == {"reminded": 0, "suspended": 0, "cleared": 0}
+    assert services.deposits_check(now=now + timedelta(days=16)) == {
+        "reminded": 0,
+        "suspended": 0,
+        "cleared": 0,
+    }
     assert merchant.events.filter(kind=MerchantEvent.Kind.SUSPENDED).count() == 1
 
 

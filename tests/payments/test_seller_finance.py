@@ -55,7 +55,9 @@ def test_the_overview_shows_balance_escrow_and_deposit_from_the_ledger(store, cl
     overview = merchant_selectors.finance_overview(merchant)
     assert overview.balance == -_ledger(LedgerAccount.MERCHANT_BALANCE, "USD", merchant=merchant) > 0
     assert overview.escrow_cny == store.held.escrow_amount.amount
-    assert overview.escrow_approx == (store.held.escrow_amount.amount / Decimal("7.12")).quantize(Decimal("0.01"))
+    assert overview.escrow_approx == (store.held.escrow_amount.amount / Decimal("7.12")).quantize(
+        Decimal("0.01")
+    )
     assert overview.deposit.shortfall == Decimal("12.34")
 
     client.force_login(store.user)
@@ -96,7 +98,9 @@ def test_the_statement_filters_by_kind_and_date(store, client):
     client.force_login(store.user)
     body = client.get("/seller/finance/statement/?kind=release").content.decode()
     assert body.count('data-row="release"') == 2 and 'data-row="deposit_paid"' not in body
-    LedgerTransaction.objects.filter(kind="deposit_paid").update(created_at=timezone.now() - timedelta(days=40))
+    LedgerTransaction.objects.filter(kind="deposit_paid").update(
+        created_at=timezone.now() - timedelta(days=40)
+    )
     since = (timezone.localdate() - timedelta(days=7)).isoformat()
     body = client.get(f"/seller/finance/statement/?date_from={since}").content.decode()
     assert 'data-row="deposit_paid"' not in body and body.count('data-row="release"') == 2
@@ -170,11 +174,19 @@ def test_the_api(store, client):
     started = client.post("/api/v1/seller/deposit/")
     assert started.status_code == 201
     payment = Payment.objects.get(reference=started.json()["reference"])
-    assert started.json()["amount"] == "12.34" and started.json()["pay_url"].endswith(f"/pay/{payment.reference}/")
+    assert started.json()["amount"] == "12.34" and started.json()["pay_url"].endswith(
+        f"/pay/{payment.reference}/"
+    )
     assert client.post("/api/v1/seller/deposit/").json()["reference"] == payment.reference
     confirm = client.post(
         f"/api/v1/payments/{payment.reference}/confirm/",
-        {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123", "idempotency_key": "x"},
+        {
+            "card_number": "4242424242424242",
+            "exp_month": 12,
+            "exp_year": 2030,
+            "cvc": "123",
+            "idempotency_key": "x",
+        },
         content_type="application/json",
     )
     assert confirm.status_code == 200
@@ -191,7 +203,9 @@ def test_one_store_never_sees_anothers_money(store, client, rates):
     assert client.get("/api/v1/seller/finance/statement/").json()["count"] == 0
     body = client.get("/seller/finance/statement/").content.decode()
     assert store.released[0].number not in body and "data-row" not in body
-    rows = list(csv.reader(io.StringIO(client.get("/seller/finance/statement.csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/seller/finance/statement.csv").content.decode("utf-8-sig")))
+    )
     assert len(rows) == 1  # the header alone
     payment = services.deposit_payment_start(merchant=store.merchant, actor=store.user)
     assert client.get(f"/pay/{payment.reference}/").status_code == 404
