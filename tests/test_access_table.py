@@ -205,6 +205,11 @@ TABLE = [
     R("seller/shipping-templates/<mode>/",                 "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403, mode="direct_mail"),
     R("seller/shipping-templates/<mode>/",                 "POST",    LOGIN,        403,          NOT_YET,      400,          400,          403,    403, mode="direct_mail", get=200),
     R("seller/shipping-templates/<mode>/delete/",          "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, mode="direct_mail"),
+    R("seller/finance/",                                   "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/statement/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/statement.csv",                      "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/statement.xlsx",                     "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/deposit/pay/",                       "POST",    LOGIN,        403,          NOT_YET,      302,          302,          403,    403),  # to the card page of its own deposit
     # --- The review console: platform staff only ---------------------------------------------------
     R("staff/review/",                                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/applications/<pk>/",                   "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.application),
@@ -221,6 +226,7 @@ TABLE = [
     R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
     R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/logistics/late-deliveries/<pk>/resolve/",     "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.late_delivery, body={"note": "Carrier found it."}),
+    R("staff/finance/deposits/",                           "GET",     LOGIN,        403,          403,          403,          403,          403,    200),  # finance staff (view_finance)
     R("staff/shipments/<waybill>/events/add/",             "GET",     LOGIN,        403,          403,          403,          403,          200,    200, waybill=W.waybill),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
@@ -296,6 +302,12 @@ TABLE = [
     R("api/v1/seller/shipping-templates/<pk>/",            "PUT",     API_ANON,     403,          403,          400,          404,          403,    403, pk=W.shipping_template),
     R("api/v1/seller/shipping-templates/<pk>/",            "PATCH",   API_ANON,     403,          403,          200,          404,          403,    403, pk=W.shipping_template),
     R("api/v1/seller/shipping-templates/<pk>/",            "DELETE",  API_ANON,     403,          403,          204,          404,          403,    403, pk=W.shipping_template),
+    R("api/v1/seller/finance/",                            "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/finance/statement/",                  "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/finance/statement/csv/",              "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/finance/statement/xlsx/",             "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/deposit/",                            "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/deposit/",                            "POST",    API_ANON,     403,          403,          201,          201,          403,    403),
     # --- API: review (platform staff) ----------------------------------------------------------------
     R("api/v1/review/applications/",                       "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/review/applications/<pk>/",                  "GET",     API_ANON,     403,          403,          403,          403,          200,    200, pk=W.application),

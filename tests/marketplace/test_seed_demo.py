@@ -48,6 +48,16 @@ def test_demo_catalog_is_big_and_believable_and_seeding_twice_changes_nothing(ca
     assert not Merchant.objects.exclude(status="pending").filter(Q(name_en="") | Q(name_zh="")).exists()
     assert not Brand.objects.filter(name="").exists()
     assert not Category.objects.filter(Q(name_en="") | Q(name_zh="")).exists()
+    # Every demo store has paid its security deposit through the sandbox (the ledger holds it), and
+    # a finance staff account can see who has.
+    from payments import merchant_selectors
+
+    stores = Merchant.objects.exclude(status="pending")
+    assert all(merchant_selectors.deposit_status(m).is_paid for m in stores)
+    assert stores.filter(security_deposit__special=True).exists()
+    finance = User.objects.get(username="finance")
+    assert finance.is_staff and not finance.is_superuser
+    assert finance.has_perm("payments.view_finance") and finance.has_perm("payments.manage_finance")
 
     count = Product.objects.count()
     call_command("seed_demo", no_images=True)

@@ -54,7 +54,16 @@ DEMO_USERS = [
         User.Role.STAFF,
         {"first_name": "Jing", "last_name": "Chen", "is_staff": True, "is_superuser": True},
     ),
+    (
+        "finance",
+        "finance12345",
+        "finance@example.com",
+        User.Role.STAFF,
+        {"first_name": "Min", "last_name": "Zhao", "is_staff": True},
+    ),
 ]
+# Platform finance staff: the finance pages, payouts and release holds (payments.permissions).
+FINANCE_PERMISSIONS = ("view_finance", "manage_finance")
 
 
 class Command(BaseCommand):
@@ -93,12 +102,13 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts:")
         first_store = catalog.MERCHANTS[0]["name_en"]
         roles = {
-            "consumer": "shopper",
+            "shopper": "shopper",
             "merchant": f"owner of {first_store}",
             "staff": "platform staff, superuser",
+            "finance": "platform finance staff (finance pages, deposits, payouts)",
         }
-        for username, password, _email, role, _extra in DEMO_USERS:
-            self.stdout.write(f"  {username:<9} / {password:<14} {roles[role]}")
+        for username, password, _email, _role, _extra in DEMO_USERS:
+            self.stdout.write(f"  {username:<9} / {password:<14} {roles[username]}")
         self.stdout.write(
             f"  {DEMO_APPLICANT[0]:<9} / {DEMO_APPLICANT[1]:<14} a company applying to sell (asked for more)"
         )
@@ -165,6 +175,11 @@ class _Seeder:
             self._products_bulk(count)
         else:
             self._products_one_by_one(count)
+        from payments.demo import seed_deposits
+
+        seed_deposits(
+            merchants=self.merchants, fallback_user=User.objects.get(username="staff"), log=self.log
+        )
         seed_merchant_lifecycle(
             now=self.now,
             rng=self.rng,
@@ -373,6 +388,14 @@ class _Seeder:
             user.date_joined = self.now - timedelta(days=self.rng.randint(30, 300))
             user.set_password(password)
             user.save()
+            if username == "finance":
+                from django.contrib.auth.models import Permission
+
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label="payments", codename__in=FINANCE_PERMISSIONS
+                    )
+                )
             if role == User.Role.MERCHANT:
                 MerchantMember.objects.update_or_create(
                     user=user, defaults={"merchant": self.merchants[0], "role": MerchantMember.Role.OWNER}
