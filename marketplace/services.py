@@ -127,6 +127,8 @@ def product_check_listable(
         raise ProductNotAllowed(_("the brand is not approved"))
     if not merchant_may_sell_brand(merchant, brand):
         raise ProductNotAllowed(_("the store holds no authorization in force for this brand"))
+    if publish and merchant.status == Merchant.Status.APPROVED and merchant.awaiting_deposit:
+        raise ProductNotAllowed(_("the store opens once its security deposit is paid (Finance)"))
     if publish and not merchant.is_open:
         raise ProductNotAllowed(_("the store is not open"))
     if not tax_category.permitted:

@@ -17,6 +17,7 @@ from merchants.permissions import IsApprovedStore, IsMerchantMember
 
 from . import merchant_selectors, services
 from .filters import StatementFilter
+from .models import LedgerTransaction
 from .statement_export import FORMATS, statement_file
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -100,7 +101,7 @@ class SellerStatementView(_SellerFinance, ListAPIView):
 
     serializer_class = StatementRowSerializer
     pagination_class = StatementPagination
-    queryset = merchant_selectors.LedgerTransaction.objects.none()  # for the schema; see get_queryset
+    queryset = LedgerTransaction.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):
         merchant = self.request.user.merchant
