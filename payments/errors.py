@@ -109,3 +109,11 @@ class NotFinanceStaff(DomainError):
     code = "not_finance_staff"
     message = _("Only platform finance staff may do this.")
     status = 403
+
+
+class FinancePeriodInvalid(DomainError):
+    code = "finance_period_invalid"
+    message = _("Choose a period that ends after it starts and spans at most %(days)s days.")
+
+    def __init__(self, days):
+        super().__init__(days=days)
