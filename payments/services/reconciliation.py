@@ -348,7 +348,7 @@ def reconciliation_alert(*, run: ReconciliationRun) -> bool:
         {
             email
             for email in get_user_model()
-            .objects.with_perm("payments.view_finance")
+            .objects.with_perm("payments.view_finance", backend="django.contrib.auth.backends.ModelBackend")
             .filter(is_staff=True)
             .exclude(email="")
             .values_list("email", flat=True)
