@@ -59,6 +59,7 @@ __all__ = [
 
 MATCH_MARGIN = timedelta(hours=6)
 MAX_WINDOW = timedelta(days=31)
+STALE_RUN = timedelta(hours=1)  # a scheduled run still "running" after this died with its worker
 SUCCEEDED = "succeeded"
 CENT = Decimal("0.01")
 
@@ -318,7 +319,7 @@ def reconciliation_run(*, since: datetime, until: datetime, actor=None) -> Recon
 def reconciliation_daily(*, day=None) -> ReconciliationRun:
     """The daily job: reconcile the previous Asia/Shanghai day (or `day`) once, and alert finance
     staff if it differs. Running it again for the same day changes nothing and alerts no one twice;
-    a run that failed (gateway unreachable) is done again."""
+    a run that failed (gateway unreachable) or died (still running after `STALE_RUN`) is done again."""
     day = day or local_today() - timedelta(days=1)
     since, until = day_bounds(day, day)
     scheduled = ReconciliationRun.Trigger.SCHEDULED
@@ -330,8 +331,10 @@ def reconciliation_daily(*, day=None) -> ReconciliationRun:
         except IntegrityError:  # another worker started it: its run stands
             return ReconciliationRun.objects.get(since=since, until=until, trigger=scheduled)
         run = _reconcile(run)
-    elif run.status == ReconciliationRun.Status.FAILED:
-        run = _reconcile(run)
+    elif run.status == ReconciliationRun.Status.FAILED or (
+        run.status == ReconciliationRun.Status.RUNNING and run.started_at < timezone.now() - STALE_RUN
+    ):
+        run = _reconcile(run)  # the gateway was down, or the worker died mid-run: do it again
     if run.status == ReconciliationRun.Status.DIFFERENCES:
         reconciliation_alert(run=run)
     return run

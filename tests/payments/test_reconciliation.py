@@ -1,12 +1,14 @@
 """Reconciliation of the ledger with the gateway's books: clean on a normal day, each tampering
 reported once, the daily job's single alert, the pages and the API."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection, connections
 from django.urls import reverse
 
 from orders import services as order_services
@@ -258,3 +260,60 @@ def test_the_reconciliation_api(day, client):
     bad = client.post(url, {"since": today, "until": "2020-01-01"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "finance_period_invalid"
     assert client.post(url, {}, content_type="application/json").status_code == 400
+
+
+def test_a_scheduled_run_that_died_or_failed_is_done_again(day, monkeypatch):
+    today = day["today"]
+    since, until = day_bounds(today, today)
+    stale = ReconciliationRun.objects.create(
+        since=since, until=until, trigger=ReconciliationRun.Trigger.SCHEDULED
+    )
+    ReconciliationRun.objects.filter(pk=stale.pk).update(started_at=stale.started_at - timedelta(hours=2))
+    assert services.reconciliation_daily(day=today).status == ReconciliationRun.Status.CLEAN
+
+    def broken(self, **kwargs):
+        raise GatewayError("timeout")
+
+    yesterday = today - timedelta(days=1)
+    monkeypatch.setattr(SandboxGateway, "records", broken)
+    assert services.reconciliation_daily(day=yesterday).status == ReconciliationRun.Status.FAILED
+    monkeypatch.undo()
+    assert services.reconciliation_daily(day=yesterday).status == ReconciliationRun.Status.CLEAN
+    assert ReconciliationRun.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers")
+def test_the_daily_job_fired_four_times_at_once_runs_and_alerts_once(rates):
+    """Four workers run the daily job for the same day at once: one run, one email."""
+    kept = paid_order(prices=("40.00",))
+    order_services.order_ship(order=kept)
+    services.escrow_release(order=kept)
+    finance_staff(email="finance@example.com")
+    SandboxOperation.objects.filter(kind="charge").update(amount=Decimal("1.00"))
+    mail.outbox.clear()
+    today = local_today()
+    workers = 4
+    barrier = threading.Barrier(workers)
+    runs, errors = [], []
+
+    def fire():
+        try:
+            barrier.wait(timeout=30)
+            runs.append(services.reconciliation_daily(day=today).pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fire) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(set(runs)) == 1 and ReconciliationRun.objects.count() == 1
+    run = ReconciliationRun.objects.get()
+    assert run.status == ReconciliationRun.Status.DIFFERENCES
+    assert _differences(run) == [(Kind.AMOUNT, "charge")]
+    assert len(mail.outbox) == 1
