@@ -293,7 +293,7 @@ class ReconciliationRun(models.Model):
 
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", _("Daily job")
-        MANUAL = "manual", _("Run by staff")
+        MANUAL = "manual", _("Run by hand")
 
     since = models.DateTimeField(_("from"))
     until = models.DateTimeField(_("until"))

@@ -136,7 +136,7 @@ def _refunds(since, until) -> list[LedgerMovement]:
             created_at__gte=since,
             created_at__lt=until,
             status__in=(Refund.Status.SUCCEEDED, Refund.Status.FAILED),
-        ).select_related("payment")
+        ).select_related("payment", "order")
     )
     booked = defaultdict(list)
     for row in (
@@ -162,7 +162,7 @@ def _refunds(since, until) -> list[LedgerMovement]:
             movements.append(
                 LedgerMovement(
                     movement="refund",
-                    our_reference=f"refund {refund.pk}",
+                    our_reference=f"refund {refund.pk} · order {refund.order.number}",
                     amount=amount,
                     currency=currency,
                     status=status,
