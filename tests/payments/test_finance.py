@@ -221,3 +221,77 @@ def test_api_summary_gives_the_page_figures(client, world):
     bad = client.get(reverse("api-staff-finance-summary"), {"since": today.isoformat(), "until": since})
     assert bad.status_code == 400 and bad.json()["code"] == "finance_period_invalid"
     assert client.get(reverse("api-staff-finance-summary"), {"since": "x"}).status_code == 400
+
+
+def test_money_out_kinds_are_counted_where_they_belong(world):
+    """Deposits, payouts, refunds after release and compensation, posted as the ledger records them
+    (the other parts of money out post these kinds): each lands in its figure, per merchant too."""
+    from djmoney.money import Money
+
+    from payments.models import LedgerAccount as A
+    from payments.services import ledger_post
+
+    usd, today = world["usd"], world["today"]
+    before = finance_summary(since=today, until=today)
+    balance_before = next(m for m in before["merchants"] if m["slug"] == usd.slug)["own"]["balance"]
+    K = LedgerTransaction.Kind
+
+    def usd_money(amount):
+        return Money(Decimal(amount), "USD")
+
+    ledger_post(
+        kind=K.DEPOSIT_PAID,
+        merchant=usd,
+        entries=[
+            (A.GATEWAY_CLEARING, None, usd_money("500.00")),
+            (A.MERCHANT_DEPOSIT, None, usd_money("-500.00"), usd),
+        ],
+    )
+    ledger_post(
+        kind=K.PAYOUT,
+        merchant=usd,
+        entries=[
+            (A.MERCHANT_BALANCE, None, usd_money("3.00"), usd),
+            (A.PAYOUT_IN_TRANSIT, None, usd_money("-3.00"), usd),
+        ],
+    )
+    ledger_post(
+        kind=K.REFUND_AFTER_RELEASE,
+        merchant=usd,
+        order=world["released"],
+        entries=[
+            (A.GATEWAY_CLEARING, None, Decimal("-14.00")),
+            (A.FX, None, Decimal("14.00")),
+            (A.FX, None, usd_money("-2.00")),
+            (A.MERCHANT_BALANCE, None, usd_money("2.00"), usd),
+        ],
+    )
+    ledger_post(
+        kind=K.COMPENSATION,
+        merchant=usd,
+        entries=[
+            (A.GATEWAY_CLEARING, None, Decimal("-7.00")),
+            (A.FX, None, Decimal("7.00")),
+            (A.FX, None, usd_money("-1.00")),
+            (A.MERCHANT_DEPOSIT, None, usd_money("1.00"), usd),
+        ],
+    )
+    summary = finance_summary(since=today, until=today)
+    totals = summary["totals"]
+    assert totals["refunded_after"] == Decimal("14.00")
+    assert totals["compensation"] == Decimal("7.00")
+    assert totals["refunded"] == Decimal("14.00") + world["refunded"].total.amount
+    row = next(m for m in summary["merchants"] if m["slug"] == usd.slug)
+    assert row["cny"]["refunded_after"] == Decimal("14.00") and row["cny"]["compensation"] == Decimal("7.00")
+    own = row["own"]
+    assert (own["deposit_paid"], own["deposit_drawn"], own["deposit_held"]) == (
+        Decimal("500.00"),
+        Decimal("1.00"),
+        Decimal("499.00"),
+    )
+    assert own["payouts"] == Decimal("3.00")
+    assert own["refunds_drawn"] == Decimal("2.00") and own["compensation_drawn"] == Decimal("1.00")
+    assert own["balance"] == balance_before - Decimal("5.00")
+    positions = {p["currency"]: p for p in summary["positions"]}
+    assert positions["USD"]["merchant_deposit"] == Decimal("499.00")
+    assert positions["USD"]["payout_in_transit"] == Decimal("3.00")

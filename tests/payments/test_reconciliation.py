@@ -317,3 +317,48 @@ def test_the_daily_job_fired_four_times_at_once_runs_and_alerts_once(rates):
     assert run.status == ReconciliationRun.Status.DIFFERENCES
     assert _differences(run) == [(Kind.AMOUNT, "charge")]
     assert len(mail.outbox) == 1
+
+
+def test_a_new_kind_of_movement_plugs_in_with_its_source(day, monkeypatch):
+    """Transfers (the payouts part) are compared once a source for them is registered; until then
+    the gateway's transfers are not compared."""
+    from django.utils import timezone
+
+    from payments.gateways import GatewayRecord
+    from payments.services import reconciliation
+
+    original = SandboxGateway.records
+
+    def with_transfer(self, *, since, until):
+        transfer = GatewayRecord(
+            kind="transfer",
+            reference="tr_1",
+            amount=Decimal("9.00"),
+            currency="usd",
+            status="succeeded",
+            created=timezone.now(),
+        )
+        return [*original(self, since=since, until=until), transfer]
+
+    monkeypatch.setattr(SandboxGateway, "records", with_transfer)
+    assert _run().status == ReconciliationRun.Status.CLEAN
+
+    def transfers(since, until):
+        return [
+            reconciliation.LedgerMovement(
+                movement="transfer",
+                our_reference="payout 1",
+                amount=Decimal("10.00"),
+                currency="USD",
+                status="succeeded",
+                occurred_at=timezone.now(),
+                reference="tr_1",
+            )
+        ]
+
+    monkeypatch.setitem(reconciliation.LEDGER_SOURCES, "transfer", transfers)
+    run = _run()
+    assert _differences(run) == [(Kind.AMOUNT, "transfer")]
+    assert run.ours_totals["transfer"] == {"USD": "10.00"} and run.gateway_totals["transfer"] == {
+        "USD": "9.00"
+    }
