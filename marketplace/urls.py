@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from payments import holds_api
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -69,6 +70,7 @@ urlpatterns = [
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
+    path("api/v1/staff/", include(holds_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
         logistics_api.SellerShipBatchView.as_view(),
@@ -86,6 +88,7 @@ urlpatterns = [
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
+    path("staff/finance/holds/", include("payments.holds_urls")),
     path("staff/", admin.site.urls),
 ]
 

@@ -109,3 +109,17 @@ class NotFinanceStaff(DomainError):
     code = "not_finance_staff"
     message = _("Only platform finance staff may do this.")
     status = 403
+
+
+class OrderNotHoldable(DomainError):
+    code = "order_not_holdable"
+    message = _("There is no held payment to stop on this order: the order is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class HoldReasonRequired(DomainError):
+    code = "hold_reason_required"
+    message = _("Please give the reason for holding the payment.")
