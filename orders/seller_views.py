@@ -61,7 +61,6 @@ def order_detail(request, number):
     """One of the store's orders: lines, where it goes (phone masked), its shipment with the label and
     the tracking timeline, or the way to ship it."""
     from logistics.models import ShipmentEvent
-
     from payments.selectors import open_hold_exists
 
     order = get_object_or_404(

@@ -287,7 +287,11 @@ def order_confirm_receipt(request, number):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, _("Thank you for confirming receipt. The order is completed and the payment has been released to the store.")
+            request,
+            _(
+                "Thank you for confirming receipt. The order is completed and the payment has been "
+                "released to the store."
+            ),
         )
     return redirect("orders:detail", number=number)
 

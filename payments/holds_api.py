@@ -30,7 +30,17 @@ class ReleaseHoldSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReleaseHold
-        fields = ["id", "order", "merchant", "order_status", "reason", "placed_by", "placed_at", "lifted_at", "held_seconds"]
+        fields = [
+            "id",
+            "order",
+            "merchant",
+            "order_status",
+            "reason",
+            "placed_by",
+            "placed_at",
+            "lifted_at",
+            "held_seconds",
+        ]
         read_only_fields = fields
 
     def get_held_seconds(self, hold) -> int:
@@ -74,7 +84,7 @@ class ReleaseHoldViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        summary="Hold an order's payment: neither the shopper's confirmation nor the automatic release pays out",
+        summary="Hold an order's payment: neither confirming receipt nor the automatic release pays out",
         request=PlaceHoldSerializer,
         responses={201: ReleaseHoldSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
     )
@@ -87,8 +97,12 @@ class ReleaseHoldViewSet(viewsets.GenericViewSet):
         order = Order.objects.filter(number=data.validated_data["order"]).first()
         if order is None:
             raise NotFound()
-        hold = services.release_hold_place(order=order, actor=request.user, reason=data.validated_data["reason"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=hold.pk)).data, status=status.HTTP_201_CREATED)
+        hold = services.release_hold_place(
+            order=order, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=hold.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Lift a hold: the payment can be released again (lifting twice changes nothing)",
@@ -100,7 +114,9 @@ class ReleaseHoldViewSet(viewsets.GenericViewSet):
         hold = self.get_object()
         data = LiftHoldSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        hold = services.release_hold_lift(hold=hold, actor=request.user, note=data.validated_data.get("note", ""))
+        hold = services.release_hold_lift(
+            hold=hold, actor=request.user, note=data.validated_data.get("note", "")
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=hold.pk)).data)
 
 

@@ -22,7 +22,9 @@ from .permissions import can_manage_finance
 
 class PlaceHoldForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Order number"), max_length=24)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LiftHoldForm(forms.Form):

@@ -6,26 +6,25 @@ The order's row lock serialises them and the ledger's `ledger_one_release_per_or
 stands behind the lock. An open `ReleaseHold` (and, with the after-sales issue, an open case) stops
 every release.
 
-Amounts (docs/rules.md, "Confirming receipt and the escrow release"): commission = the sum over lines of goods (CNY) × the line's
-category rate, rounded once to the fen; the merchant's net = escrow held - commission, converted to
-its settlement currency at the rate locked on the order and rounded once to that currency's minor
-unit. The FX account takes the conversion so the transaction balances in each currency.
+Amounts (docs/rules.md, "Confirming receipt and the escrow release"): commission = the sum over
+lines of goods (CNY) × the line's category rate, rounded once to the fen; the merchant's net =
+escrow held - commission, converted to its settlement currency at the rate locked on the order and
+rounded once to that currency's minor unit. The FX account takes the conversion so the transaction
+balances in each currency.
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-import logging
-
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from djmoney.money import Money
 
-from marketplace.money import from_cny, round_cny
-
 from marketplace.errors import DomainError
+from marketplace.money import from_cny, round_cny
 
 from ..errors import (
     HoldReasonRequired,
@@ -136,7 +135,9 @@ def _escrow_release(*, order, trigger: str, actor=None, due_before=None) -> tupl
         if done is not None:
             return done, False
         if due_before is not None and (
-            order.status != Order.Status.DELIVERED or order.delivered_at is None or order.delivered_at > due_before
+            order.status != Order.Status.DELIVERED
+            or order.delivered_at is None
+            or order.delivered_at > due_before
         ):
             raise OrderNotReleasable(Order.Status(order.status).label)
         if order.status not in RELEASABLE:
