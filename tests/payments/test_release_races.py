@@ -21,7 +21,9 @@ from tests.payments.test_confirm_receipt import finance_staff
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers"
+    ),
 ]
 
 
