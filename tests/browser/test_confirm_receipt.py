@@ -1,0 +1,50 @@
+"""The shopper confirms receipt in a real browser: the dialog says the money goes to the store and
+cannot be taken back; after yes, the order shows completed with a message."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from orders import services as order_services
+from orders.models import Order
+from payments.models import LedgerTransaction
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_confirming_receipt_through_the_dialog_completes_the_order(live_server, page, screenshot):
+    call_command("seed_demo", products=30, seed=7, verbosity=0)
+    order = Order.objects.filter(user__username="shopper", status="paid").first()
+    order = order_services.order_ship(order=order)
+    with transaction.atomic():
+        order_services.order_deliver(order=order, delivered_at=timezone.now() - timedelta(days=2))
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "shopper")
+    page.fill("input[name=password]", "shopper12345")
+    page.click("form .btn--primary")
+    page.wait_for_load_state()
+    page.goto(live_server.url + order.get_absolute_url())
+
+    assert page.locator("[data-auto-release]").is_visible()  # the countdown to the automatic release
+    dialog = page.locator("#confirm-dialog")
+    page.click("[data-confirm-receipt]")
+    assert dialog.is_visible()
+    assert "cannot take it back" in dialog.inner_text()
+    screenshot("confirm-receipt-dialog")
+    dialog.locator("button[value=no]").click()
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED  # "no" sent nothing
+
+    page.click("[data-confirm-receipt]")
+    with page.expect_navigation():
+        dialog.locator("[data-confirm-yes]").click()
+    order.refresh_from_db()
+    assert order.status == Order.Status.COMPLETED
+    assert LedgerTransaction.objects.filter(kind="release", order=order).count() == 1
+    assert page.locator(".message--success").count() == 1
+    assert page.locator(".order-head [data-status]").get_attribute("data-status") == "completed"
+    assert page.locator("[data-confirm-receipt]").count() == 0
+    screenshot("confirm-receipt-done")
