@@ -36,7 +36,7 @@ from ..errors import (
 )
 from ..models import LedgerAccount, LedgerTransaction, ReleaseHold
 from ..permissions import can_manage_finance
-from .core import ledger_post
+from .core import ledger_post, order_check_no_refund_processing
 
 __all__ = [
     "category_commission_rate",
@@ -144,6 +144,8 @@ def _escrow_release(*, order, trigger: str, actor=None, due_before=None) -> tupl
             raise OrderNotReleasable(Order.Status(order.status).label)
         if release_blockers(order):
             raise ReleaseOnHold()
+        # A refund being processed (a parcel customs returned) takes the escrow back: not both.
+        order_check_no_refund_processing(order=order)
         held = escrow_held(order)
         commission = min(order_commission(order), held)
         net_cny = held - commission

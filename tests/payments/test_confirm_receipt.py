@@ -341,3 +341,17 @@ def test_a_release_in_a_foreign_currency_balances_per_currency(shipped):
     jpy = LedgerEntry.objects.get(transaction=txn, account=LedgerAccount.MERCHANT_BALANCE).amount.amount
     assert jpy == jpy.to_integral_value() and jpy < 0  # yen: whole units
     assert jpy != Decimal("0")
+
+
+def test_no_release_while_a_refund_is_being_processed(shipped):
+    """A parcel customs returned is refunded in two steps around the gateway call; a confirmation in
+    between must not release the escrow the refund is about to take back."""
+    from payments.errors import RefundInProgress
+    from payments.models import Refund
+
+    Refund.objects.create(
+        payment=shipped.payment, order=shipped, amount=shipped.total, idempotency_key="customs-return"
+    )
+    with pytest.raises(RefundInProgress):
+        services.order_confirm_receipt(user=shipped.user, number=shipped.number)
+    assert releases(shipped) == 0
