@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from payments import holds_api
 from payments import staff_api as finance_api
 
 from . import api, views
@@ -80,6 +81,7 @@ urlpatterns = [
         name="api-staff-finance-reconciliation",
     ),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
+    path("api/v1/staff/", include(holds_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
         logistics_api.SellerShipBatchView.as_view(),
@@ -98,6 +100,7 @@ urlpatterns = [
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
     path("staff/finance/", include("payments.staff_urls")),
+    path("staff/finance/holds/", include("payments.holds_urls")),
     path("staff/", admin.site.urls),
 ]
 

@@ -117,3 +117,17 @@ class FinancePeriodInvalid(DomainError):
 
     def __init__(self, days):
         super().__init__(days=days)
+
+
+class OrderNotHoldable(DomainError):
+    code = "order_not_holdable"
+    message = _("There is no held payment to stop on this order: the order is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class HoldReasonRequired(DomainError):
+    code = "hold_reason_required"
+    message = _("Please give the reason for holding the payment.")
