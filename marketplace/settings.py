@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE["payments-escrow-release-due"] = {
     "task": "payments.tasks.escrow_release_due",
     "schedule": crontab(minute=20),  # hourly: an order is released within the hour its period ends
 }
+CELERY_BEAT_SCHEDULE["payments-reconciliation-daily"] = {
+    "task": "payments.tasks.reconciliation_daily",
+    "schedule": crontab(hour=1, minute=30),  # the previous Beijing day, once the gateway's books close
+}
 CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
     "task": "logistics.tasks.carriers_simulate",
     "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),

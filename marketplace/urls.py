@@ -11,7 +11,9 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from payments import holds_api
 from payments import seller_api as payments_seller_api
+from payments import staff_api as finance_api
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -91,7 +93,18 @@ urlpatterns = [
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
+    path(
+        "api/v1/staff/finance/summary/",
+        finance_api.FinanceSummaryView.as_view(),
+        name="api-staff-finance-summary",
+    ),
+    path(
+        "api/v1/staff/finance/reconciliation/",
+        finance_api.ReconciliationView.as_view(),
+        name="api-staff-finance-reconciliation",
+    ),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
+    path("api/v1/staff/", include(holds_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
         logistics_api.SellerShipBatchView.as_view(),
@@ -110,6 +123,8 @@ urlpatterns = [
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
     path("staff/finance/deposits/", include("payments.staff_deposit_views")),
+    path("staff/finance/", include("payments.staff_urls")),
+    path("staff/finance/holds/", include("payments.holds_urls")),
     path("staff/", admin.site.urls),
 ]
 

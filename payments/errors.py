@@ -111,6 +111,23 @@ class NotFinanceStaff(DomainError):
     status = 403
 
 
+class FinancePeriodInvalid(DomainError):
+    code = "finance_period_invalid"
+    message = _("Choose a period that ends after it starts and spans at most %(days)s days.")
+
+    def __init__(self, days):
+        super().__init__(days=days)
+
+
+class OrderNotHoldable(DomainError):
+    code = "order_not_holdable"
+    message = _("There is no held payment to stop on this order: the order is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
 class DepositNothingDue(DomainError):
     code = "deposit_nothing_due"
     message = _("Your security deposit is paid in full: there is nothing to pay.")
@@ -124,3 +141,8 @@ class DepositNotPayable(DomainError):
 
     def __init__(self, status):
         super().__init__(status=status)
+
+
+class HoldReasonRequired(DomainError):
+    code = "hold_reason_required"
+    message = _("Please give the reason for holding the payment.")

@@ -165,6 +165,7 @@ TABLE = [
     R("orders/",                                           "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("orders/<number>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.order),
     R("orders/<number>/cancel/",                           "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # a paid order: the confirmation is part of the form
+    R("orders/<number>/confirm-receipt/",                  "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # paid, not shipped: back to the order with the reason
     R("account/addresses/",                                "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("account/addresses/<pk>/delete/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.address),
     R("account/identities/",                               "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
@@ -226,8 +227,17 @@ TABLE = [
     R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
     R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/logistics/late-deliveries/<pk>/resolve/",     "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.late_delivery, body={"note": "Carrier found it."}),
+    # --- The finance pages: platform finance staff only (`staff` has no finance permission) ------------
+    R("staff/finance/",                                    "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/reconciliation/",                     "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/reconciliation/run/",                 "POST",    LOGIN,        403,          403,          403,          403,          403,    302),  # no body: sent back with a message
+    R("staff/finance/reconciliation/<pk>/",                "GET",     LOGIN,        403,          403,          403,          403,          403,    200, pk=W.reconciliation_run),
     R("staff/finance/deposits/",                           "GET",     LOGIN,        403,          403,          403,          403,          403,    200),  # finance staff (view_finance)
     R("staff/shipments/<waybill>/events/add/",             "GET",     LOGIN,        403,          403,          403,          403,          200,    200, waybill=W.waybill),
+    # --- Payment holds: finance staff (payments.manage_finance) only --------------------------------
+    R("staff/finance/holds/",                              "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/holds/place/",                        "POST",    LOGIN,        403,          403,          403,          403,          403,    302, body={"number": "0", "reason": "Access table"}),  # no such order: back to the list with the reason
+    R("staff/finance/holds/<pk>/lift/",                    "POST",    LOGIN,        403,          403,          403,          403,          403,    302, pk=W.release_hold),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
     R("staff/login/",                                      "GET",     200,          200,          200,          200,          200,          ADMIN,  ADMIN),
@@ -269,6 +279,7 @@ TABLE = [
     R("api/v1/orders/",                                    "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
     R("api/v1/orders/<number>/",                           "GET",     API_ANON,     200,          404,          404,          404,          404,    404, number=W.order),
     R("api/v1/orders/<number>/cancel/",                    "POST",    API_ANON,     200,          404,          404,          404,          404,    404, number=W.order, body={"idempotency_key": "access-table"}),
+    R("api/v1/orders/<number>/confirm-receipt/",           "POST",    API_ANON,     409,          404,          404,          404,          404,    404, number=W.order),  # paid, not shipped yet
     R("api/v1/payments/<reference>/",                      "GET",     API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment),
     R("api/v1/payments/<reference>/confirm/",              "POST",    API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment, body=CARD),
     # --- API: the merchant's application, brands, documents and products ----------------------------
@@ -327,11 +338,19 @@ TABLE = [
     R("api/v1/review/merchants/<pk>/blacklist/",           "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
     R("api/v1/review/merchants/<pk>/lift-blacklist/",      "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
     # --- API: logistics (platform staff) --------------------------------------------------------------
+    # --- API: finance (platform finance staff) --------------------------------------------------------
+    R("api/v1/staff/finance/summary/",                     "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/finance/reconciliation/",              "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/finance/reconciliation/",              "POST",    API_ANON,     403,          403,          403,          403,          403,    400),  # no body
     R("api/v1/staff/customs/",                             "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/staff/customs/<pk>/",                        "GET",     API_ANON,     403,          403,          403,          403,          200,    200, pk=W.held_declaration),
     R("api/v1/staff/customs/<pk>/resolve/",                "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.held_declaration),
     R("api/v1/staff/late-deliveries/",                     "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/staff/late-deliveries/<pk>/resolve/",        "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.late_delivery),
+    # --- API: payment holds (finance staff: payments.manage_finance) ---------------------------------
+    R("api/v1/staff/release-holds/",                       "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/release-holds/",                       "POST",    API_ANON,     403,          403,          403,          403,          403,    400),
+    R("api/v1/staff/release-holds/<pk>/lift/",             "POST",    API_ANON,     403,          403,          403,          403,          403,    200, pk=W.release_hold),
 ]
 # fmt: on
 
@@ -530,9 +549,19 @@ def _build_world(private_root: Path) -> dict:
         order=shipped_order, kind=DeadlineBreach.Kind.DELIVERY_LATE, deadline=timezone.now()
     )
 
+    from payments.models import ReconciliationRun
+
+    reconciliation_run = ReconciliationRun.objects.create(
+        since=timezone.now() - timedelta(days=1), until=timezone.now(), status=ReconciliationRun.Status.CLEAN
+    )
+
     superuser = UserFactory(
         username="access-superuser", is_staff=True, is_superuser=True, role=User.Role.STAFF
     )
+    # The payment of the parcel held by customs is also on hold (finance staff lift it).
+    from payments.models import ReleaseHold
+
+    release_hold = ReleaseHold.objects.create(order=shipped_order, reason="Access table", placed_by=superuser)
     ids = {
         "category": category.slug,
         "brand": brand.slug,
@@ -555,6 +584,8 @@ def _build_world(private_root: Path) -> dict:
         "identity": identity.pk,
         "held_declaration": held.pk,
         "late_delivery": late_delivery.pk,
+        "reconciliation_run": reconciliation_run.pk,
+        "release_hold": release_hold.pk,
         "shipping_template": shipping_template.pk,
         "waybill": shipment.waybill_number,
     }

@@ -1,8 +1,10 @@
 """Writes of money, one module per part: `core` (payments, refunds before release, the ledger's
 posting), `release` (escrow release, confirmation of receipt, holds), `deposits` (security
-deposits). Callers import the package: `from payments import services as payment_services`."""
+deposits), `reconciliation` (the ledger against the gateway's books). Callers import the package:
+`from payments import services as payment_services`."""
 
 from .core import *  # noqa: F403
 from .core import _reference  # noqa: F401
 from .deposits import *  # noqa: F403
+from .reconciliation import *  # noqa: F403
 from .release import *  # noqa: F403
