@@ -1,6 +1,7 @@
 """A hypothesis state machine over the money of orders: random sequences of pay, ship, deliver,
 confirm receipt, the automatic release (time moved forward), refund before release, and staff holds
-placed and lifted, across merchants paid in USD, JPY and EUR. After every step the books are checked
+placed and lifted, security deposits paid, drawn and checked daily, across merchants paid in USD, JPY
+and EUR. After every step the books are checked
 against `MoneyModel`, the one place where the money we expect is kept:
 
 - every ledger transaction balances in each currency;
@@ -10,7 +11,9 @@ against `MoneyModel`, the one place where the money we expect is kept:
   order;
 - no refund exceeds what was paid;
 - per merchant, `merchant_balance` = the sum of its net releases (the model's `merchant_balance`,
-  which the later operations extend: refunds after release, compensation, payouts, deposit draws).
+  which the later operations extend: refunds after release, compensation, payouts, deposit draws);
+- per merchant, the deposit held = deposits paid - drawn, never negative; after the daily check a
+  deposit once paid is flagged short exactly when it is below the requirement.
 
 To add an operation (refund after release, compensation, payout, deposit paid/drawn): add a rule that
 calls the service and, on success, one `MoneyModel.on_*` method that records what it moves; then
@@ -28,6 +31,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
+from djmoney.money import Money
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -39,11 +43,12 @@ from hypothesis.stateful import (
 )
 
 from marketplace.errors import DomainError
-from marketplace.money import from_cny
+from marketplace.money import from_cny, round_currency
+from merchants.models import SecurityDeposit
 from orders import services as order_services
 from orders.models import Order
-from payments import services
-from payments.errors import OrderNotReleasable, ReleaseOnHold
+from payments import merchant_selectors, services
+from payments.errors import DepositNothingDue, OrderNotReleasable, ReleaseOnHold
 from payments.models import LedgerAccount, LedgerEntry, LedgerTransaction, Refund, ReleaseHold
 from tests.factories import CategoryFactory, MerchantFactory, ProductFactory, checkout, pay, shopper_with_cart
 from tests.payments.test_confirm_receipt import finance_staff
@@ -80,6 +85,10 @@ class MoneyModel:
 
     def __init__(self):
         self.orders: dict[int, OrderMoney] = {}
+        self.deposits: dict[int, Decimal] = {}  # per merchant: deposit paid - drawn, its currency
+
+    def on_deposit_moved(self, merchant_id, amount):
+        self.deposits[merchant_id] = self.deposits.get(merchant_id, Decimal("0")) + amount
 
     # --- what happened ----------------------------------------------------------------------------
     def on_paid(self, order):
@@ -246,6 +255,49 @@ class MoneyMachine(RuleBasedStateMachine):
         services.release_hold_lift(hold=hold, actor=self.world["staff"])
         self.model.orders[hold.order_id].held = False
 
+    @rule(store=st.integers(0, len(STORES) - 1))
+    def deposit_pay(self, store):
+        """The store pays what is due on its deposit (all of it, or a top-up) with the sandbox card."""
+        merchant = self.world["merchants"][store]
+        try:
+            payment = services.deposit_payment_due(merchant=merchant, user=self.world["staff"])
+        except DepositNothingDue:
+            assert merchant_selectors.deposit_status(merchant).is_paid
+            return
+        pay(payment, key=self._key("deposit"))
+        self.model.on_deposit_moved(merchant.pk, payment.amount.amount)
+        assert merchant_selectors.deposit_status(merchant).is_paid
+
+    @rule(store=st.integers(0, len(STORES) - 1), share=st.integers(1, 50))
+    def deposit_draw(self, store, share):
+        """A draw on the deposit as the refunds after release post it (`merchant_deposit` +, clearing
+        -): `share` percent of what is held, rounded to the currency's minor unit."""
+        merchant = self.world["merchants"][store]
+        held = self.model.deposits.get(merchant.pk, Decimal("0"))
+        amount = round_currency(held * share / 100, merchant.settlement_currency)
+        if amount <= 0:
+            return
+        money = Money(amount, merchant.settlement_currency)
+        services.ledger_post(
+            kind=LedgerTransaction.Kind.DEPOSIT_DRAWN,
+            entries=[
+                (LedgerAccount.MERCHANT_DEPOSIT, None, money, merchant),
+                (LedgerAccount.GATEWAY_CLEARING, None, -money),
+            ],
+            merchant=merchant,
+        )
+        self.model.on_deposit_moved(merchant.pk, -amount)
+
+    @rule(days=st.integers(0, 20))
+    def deposits_check(self, days):
+        """The daily check, `days` on: a short deposit is flagged, a whole one is not."""
+        services.deposits_check(now=self.now + timedelta(days=days))
+        for merchant in self.world["merchants"]:
+            deposit = SecurityDeposit.objects.filter(merchant=merchant, paid_at__isnull=False).first()
+            if deposit is not None:
+                short = not merchant_selectors.deposit_status(merchant).is_paid
+                assert (deposit.shortfall_since is not None) == short
+
     # --- invariants -------------------------------------------------------------------------------
     @invariant()
     def every_transaction_balances_in_each_currency(self):
@@ -289,6 +341,12 @@ class MoneyMachine(RuleBasedStateMachine):
             entries = LedgerEntry.objects.filter(account=LedgerAccount.MERCHANT_BALANCE, merchant=merchant)
             assert set(entries.values_list("amount_currency", flat=True)) <= {merchant.settlement_currency}
             assert -_sum(entries) == self.model.merchant_balance(merchant.pk)
+
+    @invariant()
+    def deposit_held_is_paid_less_drawn(self):
+        for merchant in self.world["merchants"]:
+            held = merchant_selectors.deposit_held(merchant)
+            assert held == self.model.deposits.get(merchant.pk, Decimal("0")) >= 0
 
 
 @pytest.fixture
