@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from merchants.permissions import approved_merchant_required
 
@@ -42,6 +42,7 @@ def connect(request):
     )
 
 
+@require_GET
 @approved_merchant_required
 def connect_return(request):
     account = services.payout_account_refresh(merchant=request.merchant, actor=request.user)

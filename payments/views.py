@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from marketplace.csp import csp_extend
 from marketplace.errors import DomainError
@@ -140,6 +141,7 @@ def _pay_in_browser(request, payment):
     return csp_extend(response, **stripe_js_sources())
 
 
+@require_GET
 @login_required
 def pay_return(request, reference):
     """Where the browser lands after Stripe.js confirmed: only a hint. The page says "processing"
@@ -153,6 +155,7 @@ def pay_return(request, reference):
     )
 
 
+@require_GET
 @login_required
 def pay_status(request, reference):
     payment = _own_payment(request, reference)

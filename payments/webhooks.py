@@ -6,6 +6,7 @@ once; a duplicate answers 200 and changes nothing."""
 import logging
 
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,9 +21,11 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     gateway = get_gateway()
     try:
-        event = gateway.webhook_event(
-            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
-        )
+        payload = request.body
+    except RawPostDataException:  # a multipart form, already read by a middleware: never Stripe's JSON
+        return HttpResponseBadRequest("expected a JSON event")
+    try:
+        event = gateway.webhook_event(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
     except WebhookInvalid as exc:
         logger.warning("Refused a webhook: %s", exc)
         return HttpResponseBadRequest("invalid signature")
