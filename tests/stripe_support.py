@@ -5,6 +5,7 @@ mode against it; signed webhook payloads. Conftests import the fixtures from her
 Without localstripe installed the localstripe tests skip, unless REQUIRE_STRIPE is set (CI installs
 the dev extras, so they run there)."""
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -61,14 +62,28 @@ def localstripe_url():
     log.close()
 
 
-def localstripe_register_webhook(url: str, target: str, *, name: str = "marketplace") -> None:
-    """Ask localstripe to send its signed events to `target` (our webhook view on the live server)."""
-    body = json.dumps({"url": target, "secret": WEBHOOK_SECRET}).encode()
+def _localstripe_webhook(url: str, name: str, payload: dict) -> None:
     request = urllib.request.Request(
-        f"{url}/_config/webhooks/{name}", data=body, headers={"Content-Type": "application/json"}
+        f"{url}/_config/webhooks/{name}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=5):
         pass
+
+
+@contextlib.contextmanager
+def localstripe_webhook(url: str, target: str, *, name: str = "marketplace"):
+    """localstripe sends its signed events to `target` (our webhook view on the live server) while the
+    block runs; afterwards the hook listens to no event type, so later tests get no stray events
+    (localstripe has no call to delete a hook)."""
+    _localstripe_webhook(url, name, {"url": target, "secret": WEBHOOK_SECRET})
+    try:
+        yield
+    finally:
+        _localstripe_webhook(
+            url, name, {"url": target, "secret": WEBHOOK_SECRET, "events": ["test.disabled"]}
+        )
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from payments.gateways import Card
 from payments.models import Payment
 from payments.stripe_gateway import StripeGateway
 from tests.payments.stripe.helpers import unpaid_payment
-from tests.stripe_support import localstripe_register_webhook, localstripe_url, stripe_settings  # noqa: F401
+from tests.stripe_support import localstripe_url, localstripe_webhook, stripe_settings  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,44 +36,46 @@ def test_pay_with_stripe_and_see_the_orders_paid_after_the_webhook(
     live_server, page, screenshot, rates, settings
 ):
     localstripe = settings.STRIPE_API_BASE
-    localstripe_register_webhook(localstripe, f"{live_server.url}/payments/webhooks/stripe/", name="browser")
-    payment = unpaid_payment(intent_id="")
-    refused = []
-    page.on(
-        "console",
-        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
-    )
+    with localstripe_webhook(localstripe, f"{live_server.url}/payments/webhooks/stripe/", name="browser"):
+        payment = unpaid_payment(intent_id="")
+        refused = []
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/pay/{payment.reference}/")
-    page.fill("input[name=username]", payment.user.username)
-    page.fill("input[name=password]", "pass12345word")
-    page.click("form .btn--primary")
-    page.wait_for_url(re.compile(rf"^{live_server.url}/pay/{payment.reference}/$"))
-    page.wait_for_selector("[data-card-element] input")  # the mock's card element mounted
-    assert page.locator("[data-card-form]").count() == 0  # no sandbox form in Stripe mode
-    payment.refresh_from_db()
-    assert payment.gateway_reference.startswith("pi_")  # made server-side when the page opened
-    screenshot("60-stripe-pay")
+        page.goto(f"{live_server.url}/accounts/login/?next=/pay/{payment.reference}/")
+        page.fill("input[name=username]", payment.user.username)
+        page.fill("input[name=password]", "pass12345word")
+        page.click("form .btn--primary")
+        page.wait_for_url(re.compile(rf"^{live_server.url}/pay/{payment.reference}/$"))
+        page.wait_for_selector("[data-card-element] input")  # the mock's card element mounted
+        assert page.locator("[data-card-form]").count() == 0  # no sandbox form in Stripe mode
+        payment.refresh_from_db()
+        assert payment.gateway_reference.startswith("pi_")  # made server-side when the page opened
+        screenshot("60-stripe-pay")
 
-    # What the mock cannot do from its element: put the card on the intent (real Stripe.js does).
-    result = StripeGateway().confirm(
-        payment_id=payment.gateway_reference, card=THREE_D_SECURE, idempotency_key=uuid.uuid4().hex
-    )
-    assert result.error_code == "requires_action"
+        # What the mock cannot do from its element: put the card on the intent (real Stripe.js does).
+        result = StripeGateway().confirm(
+            payment_id=payment.gateway_reference, card=THREE_D_SECURE, idempotency_key=uuid.uuid4().hex
+        )
+        assert result.error_code == "requires_action"
 
-    page.fill("[data-card-holder]", "Li Meimei")
-    page.fill("[data-card-element] input[placeholder=number]", "4000002760003184")
-    page.fill("[data-card-element] input[placeholder=exp_month]", "12")
-    page.fill("[data-card-element] input[placeholder=exp_year]", "30")
-    page.fill("[data-card-element] input[placeholder=cvc]", "123")
-    page.click("[data-pay]")
-    page.click("text=Complete authentication")  # the mock's 3-D Secure dialog
+        page.fill("[data-card-holder]", "Li Meimei")
+        page.fill("[data-card-element] input[placeholder=number]", "4000002760003184")
+        page.fill("[data-card-element] input[placeholder=exp_month]", "12")
+        page.fill("[data-card-element] input[placeholder=exp_year]", "30")
+        page.fill("[data-card-element] input[placeholder=cvc]", "123")
+        page.click("[data-pay]")
+        page.click("text=Complete authentication")  # the mock's 3-D Secure dialog
 
-    page.wait_for_url(re.compile(rf"/pay/{payment.reference}/return/$"))
-    page.wait_for_selector("[data-pay-state=paid]", timeout=20000)  # after the webhook, by polling
-    screenshot("61-stripe-paid")
+        page.wait_for_url(re.compile(rf"/pay/{payment.reference}/return/$"))
+        page.wait_for_selector("[data-pay-state=paid]", timeout=20000)  # after the webhook, by polling
+        screenshot("61-stripe-paid")
 
-    payment.refresh_from_db()
-    assert payment.status == Payment.Status.SUCCEEDED
-    assert payment.orders.get().status == Order.Status.PAID
-    assert refused == []
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.SUCCEEDED
+        assert payment.orders.get().status == Order.Status.PAID
+        assert refused == []

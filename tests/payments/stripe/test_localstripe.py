@@ -17,7 +17,7 @@ from payments.models import GatewayEvent, Payment
 from payments.stripe_gateway import StripeGateway
 from tests.factories import pay
 from tests.payments.stripe.helpers import assert_ledger_balanced, escrow_holds, unpaid_payment
-from tests.stripe_support import SECRET_KEY, localstripe_register_webhook
+from tests.stripe_support import SECRET_KEY, localstripe_webhook
 
 pytestmark = pytest.mark.usefixtures("stripe_settings")
 
@@ -149,27 +149,27 @@ def test_the_payment_page_intent_is_made_once_per_payment(rates, localstripe_url
 def test_localstripe_signed_webhook_marks_the_payment_paid(rates, live_server, localstripe_url):
     """localstripe signs `payment_intent.succeeded` with our secret and posts it to the live server
     about a second after the charge; only then is the payment paid."""
-    localstripe_register_webhook(localstripe_url, f"{live_server.url}/payments/webhooks/stripe/")
-    payment = unpaid_payment(intent_id="")
-    services.payment_browser_start(payment=payment, user=payment.user)
-    payment.refresh_from_db()
-    # What Stripe.js does in the browser: the card confirms the intent (here server-side, directly).
-    assert (
-        StripeGateway()
-        .confirm(payment_id=payment.gateway_reference, card=VISA, idempotency_key=_key())
-        .succeeded
-    )
-    payment.refresh_from_db()
-    assert payment.status == Payment.Status.REQUIRES_PAYMENT  # the webhook has not come yet
-
-    deadline = time.monotonic() + 15
-    while payment.status != Payment.Status.SUCCEEDED and time.monotonic() < deadline:
-        time.sleep(0.2)
+    with localstripe_webhook(localstripe_url, f"{live_server.url}/payments/webhooks/stripe/"):
+        payment = unpaid_payment(intent_id="")
+        services.payment_browser_start(payment=payment, user=payment.user)
         payment.refresh_from_db()
+        # What Stripe.js does in the browser: the card confirms the intent (here server-side, directly).
+        assert (
+            StripeGateway()
+            .confirm(payment_id=payment.gateway_reference, card=VISA, idempotency_key=_key())
+            .succeeded
+        )
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.REQUIRES_PAYMENT  # the webhook has not come yet
 
-    assert payment.status == Payment.Status.SUCCEEDED
-    assert GatewayEvent.objects.filter(
-        type="payment_intent.succeeded", payload__data__object__id=payment.gateway_reference
-    ).exists()
-    assert escrow_holds(payment) == 1
-    assert_ledger_balanced()
+        deadline = time.monotonic() + 15
+        while payment.status != Payment.Status.SUCCEEDED and time.monotonic() < deadline:
+            time.sleep(0.2)
+            payment.refresh_from_db()
+
+        assert payment.status == Payment.Status.SUCCEEDED
+        assert GatewayEvent.objects.filter(
+            type="payment_intent.succeeded", payload__data__object__id=payment.gateway_reference
+        ).exists()
+        assert escrow_holds(payment) == 1
+        assert_ledger_balanced()
