@@ -34,7 +34,9 @@ def _own_payment(request, reference) -> Payment:
 
 @login_required
 def pay(request, reference):
-    payment = _own_payment(request, reference)
+    payment = Payment.objects.filter(reference=reference, user=request.user).first()
+    if payment is None:
+        raise Http404(_("No such payment."))
     if payment.status == Payment.Status.SUCCEEDED:
         messages.info(request, _("These orders are paid."))
         return redirect("orders:list")
