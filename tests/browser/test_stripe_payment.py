@@ -12,13 +12,14 @@ the mock's authentication dialog, and follows the page's own flow from there. At
 and charging it server-side is tested without the browser in tests/payments/stripe."""
 
 import re
+import time
 import uuid
 
 import pytest
 
 from orders.models import Order
 from payments.gateways import Card
-from payments.models import Payment
+from payments.models import GatewayEvent, Payment
 from payments.stripe_gateway import StripeGateway
 from tests.payments.stripe.helpers import unpaid_payment
 from tests.stripe_support import localstripe_url, localstripe_webhook, stripe_settings  # noqa: F401
@@ -75,6 +76,14 @@ def test_pay_with_stripe_and_see_the_orders_paid_after_the_webhook(
         page.wait_for_selector("[data-pay-state=paid]", timeout=20000)  # after the webhook, by polling
         screenshot("61-stripe-paid")
 
+        handled = GatewayEvent.objects.filter(
+            type="payment_intent.succeeded",
+            processed_at__isnull=False,
+            payload__data__object__id=payment.gateway_reference,
+        )
+        deadline = time.monotonic() + 10  # the webhook's transaction has finished (see test_localstripe)
+        while not handled.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
         payment.refresh_from_db()
         assert payment.status == Payment.Status.SUCCEEDED
         assert payment.orders.get().status == Order.Status.PAID

@@ -162,14 +162,19 @@ def test_localstripe_signed_webhook_marks_the_payment_paid(rates, live_server, l
         payment.refresh_from_db()
         assert payment.status == Payment.Status.REQUIRES_PAYMENT  # the webhook has not come yet
 
+        # The event row's `processed_at` is the last write of the webhook's transaction (on SQLite the
+        # live server shares the test's in-memory connection, so a half-done transaction is visible).
+        handled = GatewayEvent.objects.filter(
+            type="payment_intent.succeeded",
+            payload__data__object__id=payment.gateway_reference,
+            processed_at__isnull=False,
+        )
         deadline = time.monotonic() + 15
-        while payment.status != Payment.Status.SUCCEEDED and time.monotonic() < deadline:
+        while not handled.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-            payment.refresh_from_db()
 
+        assert handled.exists()
+        payment.refresh_from_db()
         assert payment.status == Payment.Status.SUCCEEDED
-        assert GatewayEvent.objects.filter(
-            type="payment_intent.succeeded", payload__data__object__id=payment.gateway_reference
-        ).exists()
         assert escrow_holds(payment) == 1
         assert_ledger_balanced()
