@@ -14,6 +14,7 @@ from orders import api as orders_api
 from payments import holds_api
 from payments import seller_api as payments_seller_api
 from payments import staff_api as finance_api
+from payments import webhooks as payment_webhooks
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -38,10 +39,13 @@ urlpatterns = [
     path("product/<id:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
+    # Before the seller dashboard's own routes: the seller connects its Stripe account.
+    path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
     path("pay/", include("payments.urls")),
+    path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
     path("seller/shipping-templates/", include("logistics.template_urls")),

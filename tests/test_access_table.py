@@ -174,6 +174,10 @@ TABLE = [
     R("track/<waybill>/",                                  "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
     R("track/<waybill>/",                                  "GET",     404,          404,          404,          404,          404,          404,    404, waybill="EA000000000JP", variant=True),
     R("pay/<reference>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    R("pay/<reference>/return/",                           "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    R("pay/<reference>/status/",                           "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    # Stripe's signed webhooks: the signature is the authentication (the sandbox refuses every event)
+    R("payments/webhooks/stripe/",                         "POST",    400,          400,          400,          400,          400,          400,    400, body={"id": "evt_1"}),
     # --- The seller dashboard: a merchant's own staff; the first store's objects ---------------------
     R("seller/",                                           "GET",     LOGIN,        403,          APPLY,        200,          200,          403,    403),
     R("seller/join/",                                      "GET",     200,          200,          APPLY,        APPLY,        APPLY,        200,    200),
@@ -185,6 +189,10 @@ TABLE = [
     R("seller/documents/<pk>/",                            "GET",     403,          404,          404,          200,          404,          200,    200, pk=W.document),
     R("seller/documents/<pk>/delete/",                     "POST",    LOGIN,        403,          404,          302,          404,          403,    403, pk=W.document),
     R("seller/penalties/",                                 "GET",     LOGIN,        403,          200,          200,          200,          403,    403),
+    # The seller connects its Stripe account (Stripe mode only: the sandbox refuses with 409)
+    R("seller/finance/stripe/",                            "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/stripe/",                            "POST",    LOGIN,        403,          NOT_YET,      409,          409,          403,    403, get=200),
+    R("seller/finance/stripe/return/",                     "GET",     LOGIN,        403,          NOT_YET,      409,          409,          403,    403),
     R("seller/products/",                                  "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/products/new/",                              "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/products/<pk>/",                             "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product),
