@@ -336,6 +336,14 @@ CELERY_BEAT_SCHEDULE["payments-escrow-release-due"] = {
     "task": "payments.tasks.escrow_release_due",
     "schedule": crontab(minute=20),  # hourly: an order is released within the hour its period ends
 }
+CELERY_BEAT_SCHEDULE["payments-payouts-weekly"] = {
+    "task": "payments.tasks.payouts_run_scheduled",
+    "schedule": crontab(hour=3, minute=0, day_of_week=env.str("PAYOUT_WEEKDAY", default="mon")),
+}
+CELERY_BEAT_SCHEDULE["payments-compensations-daily"] = {
+    "task": "payments.tasks.compensations_pay_due",
+    "schedule": crontab(hour=1, minute=30),  # China time
+}
 CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
     "task": "logistics.tasks.carriers_simulate",
     "schedule": env.int("CARRIER_SIMULATOR_SECONDS", default=60),
@@ -366,6 +374,11 @@ PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gatew
 # released without the shopper's confirmation; the commission rate of a category without its own.
 ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
 COMMISSION_RATE_DEFAULT = env.str("COMMISSION_RATE_DEFAULT", default="0.05")
+# Payouts (docs/rules.md, "Payouts, refunds after release and compensation"): the smallest payout,
+# in CNY (converted to the merchant's currency at the day's rate); the weekly run's day (crontab
+# day_of_week: "mon", "tue", ... or 0-6 with 0 = Sunday).
+PAYOUT_MINIMUM_CNY = env.str("PAYOUT_MINIMUM_CNY", default="100")
+PAYOUT_WEEKDAY = env.str("PAYOUT_WEEKDAY", default="mon")
 
 # Storefront
 CATALOG_PAGE_SIZES = (24, 48, 60)
