@@ -279,6 +279,11 @@ def order_refund_by_staff(*, order, actor, idempotency_key: str) -> Refund:
     if not can_manage_finance(actor):
         raise NotFinanceStaff()
     order = Order.objects.get(pk=order.pk)
+    done = Refund.objects.filter(idempotency_key=idempotency_key).first()
+    if done is not None:  # the same request again: its first answer
+        if done.order_id != order.pk:
+            raise IdempotencyKeyReused()
+        return done
     if order.status == Order.Status.COMPLETED:
         return order_refund_after_release(order=order, actor=actor, idempotency_key=idempotency_key)
     if order.status in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED):
