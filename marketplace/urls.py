@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from payments import payout_api, payout_urls
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -35,6 +36,7 @@ urlpatterns = [
     path("product/<id:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
+    path("seller/finance/payouts/", include(payout_urls.seller)),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
@@ -68,6 +70,7 @@ urlpatterns = [
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
+    *payout_api.urlpatterns,
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
@@ -86,6 +89,9 @@ urlpatterns = [
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
+    # Finance staff: payouts and refunds (before the staff console, which takes the rest of staff/)
+    path("staff/finance/payouts/", include(payout_urls.staff)),
+    path("staff/finance/refunds/", include(payout_urls.refunds)),
     path("staff/", admin.site.urls),
 ]
 

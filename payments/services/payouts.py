@@ -460,16 +460,15 @@ def payout_batch_csv(*, batch: PayoutBatch, actor) -> str:
         if batch.exported_at is None:
             batch.exported_at = timezone.now()
             batch.save(update_fields=["exported_at"])
-    payouts = (
-        batch.payouts.exclude(status=Payout.Status.FAILED)
-        .select_related("merchant", "merchant__payout_account")
-        .order_by("pk")
+    payouts = list(
+        batch.payouts.exclude(status=Payout.Status.FAILED).select_related("merchant").order_by("pk")
     )
+    accounts = PayoutAccount.objects.in_bulk([p.merchant_id for p in payouts], field_name="merchant_id")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for payout in payouts:
-        account = getattr(payout.merchant, "payout_account", None)
+        account = accounts.get(payout.merchant_id)
         writer.writerow(
             [
                 _cell(payout.merchant.name),
@@ -555,7 +554,7 @@ def bank_payouts_waiting():
     return (
         Payout.objects.filter(method=Payout.Method.BANK_BATCH)
         .filter(Q(status=Payout.Status.REQUESTED) | Q(status=Payout.Status.PROCESSING))
-        .select_related("merchant", "merchant__payout_account", "batch")
+        .select_related("merchant", "batch")
         .order_by("created_at", "id")
     )
 
