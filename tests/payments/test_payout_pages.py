@@ -12,7 +12,15 @@ from payments import services
 from payments.models import Payout, PayoutBatch
 from tests.factories import MerchantFactory, paid_order
 
-from .payout_helpers import FAKE_GATEWAY, FakeConnectGateway, bank_details, finance_staff, member, release
+from .payout_helpers import (
+    FAKE_GATEWAY,
+    FakeConnectGateway,
+    bank_details,
+    connect,
+    finance_staff,
+    member,
+    release,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates")]
 
@@ -60,7 +68,21 @@ def test_connect_link_only_when_the_gateway_transfers(client, settings):
     merchant, _order = _store_with_balance()
     client.force_login(member(merchant))
     # The Stripe part names the route `seller_stripe:connect`; without it the page still renders.
-    assert client.get("/seller/finance/payouts/").status_code == 200
+    page = client.get("/seller/finance/payouts/")
+    assert page.status_code == 200 and "Connect Stripe" not in page.content.decode()
+
+
+@pytest.mark.urls("tests.payments.connect_urls")
+def test_connect_link_shows_with_a_transferring_gateway(client, settings):
+    merchant, _order = _store_with_balance()
+    client.force_login(member(merchant))
+    assert 'href="/seller/stripe/connect/"' not in client.get("/seller/finance/payouts/").content.decode()
+    FakeConnectGateway.reset()
+    settings.PAYMENT_GATEWAY_CLASS = FAKE_GATEWAY
+    assert 'href="/seller/stripe/connect/"' in client.get("/seller/finance/payouts/").content.decode()
+    connect(merchant)
+    page = client.get("/seller/finance/payouts/").content.decode()
+    assert 'href="/seller/stripe/connect/"' not in page  # connected: said instead
 
 
 def test_seller_page_and_api_query_counts_do_not_grow_with_payouts(client, django_assert_max_num_queries):
