@@ -342,7 +342,11 @@ CELERY_BEAT_SCHEDULE["payments-payouts-weekly"] = {
 }
 CELERY_BEAT_SCHEDULE["payments-compensations-daily"] = {
     "task": "payments.tasks.compensations_pay_due",
-    "schedule": crontab(hour=1, minute=30),  # China time
+    "schedule": crontab(hour=2, minute=15),  # China time
+}
+CELERY_BEAT_SCHEDULE["payments-reconciliation-daily"] = {
+    "task": "payments.tasks.reconciliation_daily",
+    "schedule": crontab(hour=1, minute=30),  # the previous Beijing day, once the gateway's books close
 }
 CELERY_BEAT_SCHEDULE["logistics-simulate-carriers"] = {
     "task": "logistics.tasks.carriers_simulate",

@@ -12,6 +12,7 @@ from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
 from payments import payout_api, payout_urls
+from payments import staff_api as finance_api
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -71,6 +72,16 @@ urlpatterns = [
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
     *payout_api.urlpatterns,
+    path(
+        "api/v1/staff/finance/summary/",
+        finance_api.FinanceSummaryView.as_view(),
+        name="api-staff-finance-summary",
+    ),
+    path(
+        "api/v1/staff/finance/reconciliation/",
+        finance_api.ReconciliationView.as_view(),
+        name="api-staff-finance-reconciliation",
+    ),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
@@ -92,6 +103,7 @@ urlpatterns = [
     # Finance staff: payouts and refunds (before the staff console, which takes the rest of staff/)
     path("staff/finance/payouts/", include(payout_urls.staff)),
     path("staff/finance/refunds/", include(payout_urls.refunds)),
+    path("staff/finance/", include("payments.staff_urls")),
     path("staff/", admin.site.urls),
 ]
 

@@ -199,3 +199,9 @@ class NothingToRefund(DomainError):
     code = "nothing_to_refund"
     message = _("Everything paid for this order has already been given back.")
     status = 409
+class FinancePeriodInvalid(DomainError):
+    code = "finance_period_invalid"
+    message = _("Choose a period that ends after it starts and spans at most %(days)s days.")
+
+    def __init__(self, days):
+        super().__init__(days=days)

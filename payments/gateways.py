@@ -60,6 +60,7 @@ class GatewayRecord:
     status: str
     created: object = None  # datetime
     payment_reference: str = ""  # our Payment.reference (charges, refunds) when the gateway knows it
+    idempotency_key: str = ""  # the key of the call that made it, when the gateway reports it
 
 
 class PaymentGateway:
@@ -239,6 +240,39 @@ class SandboxGateway(PaymentGateway):
             response=asdict(result),
         )
         return GatewayResult(**done.response)
+
+    def records(self, *, since, until):
+        """The sandbox's books: every charge and refund it answered in [since, until), whatever the
+        outcome (a declined charge is a record too: reconciliation ignores what moved no money)."""
+        from .models import SandboxOperation
+
+        operations = list(
+            SandboxOperation.objects.filter(
+                kind__in=("charge", "refund"), created_at__gte=since, created_at__lt=until
+            ).order_by("id")
+        )
+        created = {
+            op.intent: op.response
+            for op in SandboxOperation.objects.filter(
+                kind="create", intent__in={op.intent for op in operations}
+            )
+        }
+        records = []
+        for op in operations:
+            intent = created.get(op.intent, {})
+            records.append(
+                GatewayRecord(
+                    kind=op.kind,
+                    reference=op.response.get("reference", ""),
+                    amount=op.amount,
+                    currency=intent.get("currency", "CNY"),
+                    status=op.outcome,
+                    created=op.created_at,
+                    payment_reference=intent.get("reference", ""),
+                    idempotency_key=op.idempotency_key,
+                )
+            )
+        return records
 
 
 def get_gateway() -> PaymentGateway:

@@ -402,3 +402,87 @@ class SandboxOperation(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.intent} {self.outcome}"
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of the ledger's gateway-facing movements with the gateway's own books over a
+    window (`payments.services.reconciliation`). Totals are per currency, as strings of Decimals."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        CLEAN = "clean", _("No difference")
+        DIFFERENCES = "differences", _("Differences found")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", _("Daily job")
+        MANUAL = "manual", _("Run by hand")
+
+    since = models.DateTimeField(_("from"))
+    until = models.DateTimeField(_("until"))
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ours_count = models.PositiveIntegerField(_("movements in the ledger"), default=0)
+    gateway_count = models.PositiveIntegerField(_("movements at the gateway"), default=0)
+    matched_count = models.PositiveIntegerField(_("matched"), default=0)
+    difference_count = models.PositiveIntegerField(_("differences"), default=0)
+    ours_totals = models.JSONField(_("ledger totals per currency"), default=dict)
+    gateway_totals = models.JSONField(_("gateway totals per currency"), default=dict)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until__gt=models.F("since")), name="reconciliation_window"
+            ),
+            # The daily job runs once per day, however often it fires.
+            models.UniqueConstraint(
+                fields=["since", "until"],
+                condition=models.Q(trigger="scheduled"),
+                name="reconciliation_one_scheduled_per_window",
+            ),
+        ]
+
+    def __str__(self):
+        return f"reconciliation {self.since:%Y-%m-%d} {self.status}"
+
+
+class ReconciliationDifference(models.Model):
+    """One movement on which the ledger and the gateway disagree."""
+
+    class Kind(models.TextChoices):
+        OURS_ONLY = "ours_only", _("In our ledger only")
+        GATEWAY_ONLY = "gateway_only", _("At the gateway only")
+        AMOUNT = "amount", _("Amounts differ")
+        CURRENCY = "currency", _("Currencies differ")
+        STATUS = "status", _("Statuses differ")
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="differences")
+    kind = models.CharField(_("difference"), max_length=12, choices=Kind.choices)
+    movement = models.CharField(_("movement"), max_length=20)  # charge, refund, transfer, ...
+    reference = models.CharField(_("gateway reference"), max_length=80, blank=True)
+    our_reference = models.CharField(_("our reference"), max_length=80, blank=True)
+    our_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    our_currency = models.CharField(max_length=3, blank=True)
+    our_status = models.CharField(max_length=20, blank=True)
+    gateway_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    gateway_currency = models.CharField(max_length=3, blank=True)
+    gateway_status = models.CharField(max_length=20, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation difference")
+        verbose_name_plural = _("reconciliation differences")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.movement} {self.reference or self.our_reference}"

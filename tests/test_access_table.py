@@ -231,6 +231,11 @@ TABLE = [
     R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
     R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/logistics/late-deliveries/<pk>/resolve/",     "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.late_delivery, body={"note": "Carrier found it."}),
+    # --- The finance pages: platform finance staff only (`staff` has no finance permission) ------------
+    R("staff/finance/",                                    "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/reconciliation/",                     "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/reconciliation/run/",                 "POST",    LOGIN,        403,          403,          403,          403,          403,    302),  # no body: sent back with a message
+    R("staff/finance/reconciliation/<pk>/",                "GET",     LOGIN,        403,          403,          403,          403,          403,    200, pk=W.reconciliation_run),
     R("staff/shipments/<waybill>/events/add/",             "GET",     LOGIN,        403,          403,          403,          403,          200,    200, waybill=W.waybill),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
@@ -333,6 +338,10 @@ TABLE = [
     R("api/v1/staff/payout-batches/<pk>/export/",          "GET",     API_ANON,     403,          403,          403,          403,          403,    200, pk=W.payout_batch),
     R("api/v1/staff/payouts/<pk>/fail/",                   "POST",    API_ANON,     403,          403,          403,          403,          403,    400, pk=W.payout),
     R("api/v1/staff/refunds/",                             "POST",    API_ANON,     403,          403,          403,          403,          403,    400),
+    # --- API: finance (platform finance staff) --------------------------------------------------------
+    R("api/v1/staff/finance/summary/",                     "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/finance/reconciliation/",              "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/finance/reconciliation/",              "POST",    API_ANON,     403,          403,          403,          403,          403,    400),  # no body
     R("api/v1/staff/customs/",                             "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/staff/customs/<pk>/",                        "GET",     API_ANON,     403,          403,          403,          403,          200,    200, pk=W.held_declaration),
     R("api/v1/staff/customs/<pk>/resolve/",                "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.held_declaration),
@@ -536,6 +545,12 @@ def _build_world(private_root: Path) -> dict:
         order=shipped_order, kind=DeadlineBreach.Kind.DELIVERY_LATE, deadline=timezone.now()
     )
 
+    from payments.models import ReconciliationRun
+
+    reconciliation_run = ReconciliationRun.objects.create(
+        since=timezone.now() - timedelta(days=1), until=timezone.now(), status=ReconciliationRun.Status.CLEAN
+    )
+
     superuser = UserFactory(
         username="access-superuser", is_staff=True, is_superuser=True, role=User.Role.STAFF
     )
@@ -579,6 +594,7 @@ def _build_world(private_root: Path) -> dict:
         "identity": identity.pk,
         "held_declaration": held.pk,
         "late_delivery": late_delivery.pk,
+        "reconciliation_run": reconciliation_run.pk,
         "shipping_template": shipping_template.pk,
         "waybill": shipment.waybill_number,
     }

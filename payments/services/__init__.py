@@ -1,10 +1,12 @@
 """Writes of money, one module per part: `core` (payments, refunds before release, the ledger's
 posting), `release` (escrow release, confirmation of receipt, holds), `payouts` (balances,
-payouts, Connect transfers, bank batches), `refunds` (refunds after release, compensations). Callers
-import the package: `from payments import services as payment_services`."""
+payouts, Connect transfers, bank batches), `refunds` (refunds after release, compensations),
+`reconciliation` (the ledger against the gateway's books). Callers import the package:
+`from payments import services as payment_services`."""
 
 from .core import *  # noqa: F403
 from .core import _reference  # noqa: F401
 from .payouts import *  # noqa: F403
+from .reconciliation import *  # noqa: F403
 from .refunds import *  # noqa: F403
 from .release import *  # noqa: F403
