@@ -560,3 +560,91 @@ def bank_payouts_waiting():
 
 
 __all__ += ["merchant_payouts", "bank_payouts_waiting", "GatewayError"]
+
+
+# ------------------------------------------------------------------------------------ reconciliation
+
+
+def _transfers_source(since, until):
+    """Reconciliation's "transfer" movements: every Stripe payout that got an answer in the window,
+    with the amount the ledger credited to the gateway's clearing account when it was paid."""
+    from .reconciliation import LedgerMovement
+
+    payouts = list(
+        Payout.objects.filter(method=Payout.Method.STRIPE_TRANSFER).filter(
+            Q(status=Payout.Status.PAID, paid_at__gte=since, paid_at__lt=until)
+            | Q(status=Payout.Status.FAILED, created_at__gte=since, created_at__lt=until)
+        )
+    )
+    events = PayoutEvent.objects.filter(
+        payout_id__in=[p.pk for p in payouts], to_status=Payout.Status.PAID, transaction__isnull=False
+    )
+    payout_of_txn = dict(events.values_list("transaction_id", "payout_id"))
+    booked = {}
+    for row in (
+        LedgerEntry.objects.filter(
+            account=LedgerAccount.GATEWAY_CLEARING, amount__lt=0, transaction_id__in=list(payout_of_txn)
+        )
+        .values("transaction_id", "amount_currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        booked[payout_of_txn[row["transaction_id"]]] = (row["amount_currency"], -row["total"])
+    movements = []
+    for payout in payouts:
+        paid = payout.status == Payout.Status.PAID
+        currency, amount = booked.get(payout.pk, (str(payout.amount.currency), Decimal("0")))
+        movements.append(
+            LedgerMovement(
+                movement="transfer",
+                our_reference=f"payout {payout.reference}",
+                amount=(amount if paid else payout.amount.amount).quantize(Decimal("0.01")),
+                currency=currency,
+                status="succeeded" if paid else "failed",
+                occurred_at=payout.paid_at if paid else payout.created_at,
+                reference=payout.gateway_reference,
+                idempotency_key=payout.idempotency_key,
+            )
+        )
+    return movements
+
+
+def _reversals_source(since, until):
+    """Reconciliation's "transfer_reversal" movements: release transfers reversed in the window, with
+    the amount the ledger debited back to the clearing account (`transfer_reversed`)."""
+    from .reconciliation import LedgerMovement
+
+    payouts = list(Payout.objects.filter(reversed_at__gte=since, reversed_at__lt=until))
+    events = PayoutEvent.objects.filter(
+        payout_id__in=[p.pk for p in payouts], transaction__kind=LedgerTransaction.Kind.TRANSFER_REVERSED
+    )
+    payout_of_txn = dict(events.values_list("transaction_id", "payout_id"))
+    booked = {
+        payout_of_txn[txn_id]: amount
+        for txn_id, amount in LedgerEntry.objects.filter(
+            account=LedgerAccount.GATEWAY_CLEARING, amount__gt=0, transaction_id__in=list(payout_of_txn)
+        ).values_list("transaction_id", "amount")
+    }
+    return [
+        LedgerMovement(
+            movement="transfer_reversal",
+            our_reference=f"payout {payout.reference} reversed",
+            amount=Decimal(booked.get(payout.pk, 0)).quantize(Decimal("0.01")),
+            currency=str(payout.amount.currency),
+            status="succeeded",
+            occurred_at=payout.reversed_at,
+            reference=payout.reversal_reference,
+            idempotency_key=payout.reversal_key,
+        )
+        for payout in payouts
+    ]
+
+
+def _register_reconciliation_sources():
+    from .reconciliation import LEDGER_SOURCES
+
+    LEDGER_SOURCES.setdefault("transfer", _transfers_source)
+    LEDGER_SOURCES.setdefault("transfer_reversal", _reversals_source)
+
+
+_register_reconciliation_sources()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from orders import services as order_services
 from payments import services
-from payments.gateways import GatewayError, GatewayResult, SandboxGateway
+from payments.gateways import GatewayError, GatewayRecord, GatewayResult, SandboxGateway
 from payments.models import LedgerAccount, LedgerEntry, LedgerTransaction, PayoutAccount
 from tests.factories import MerchantMemberFactory, StaffFactory
 
@@ -24,10 +24,15 @@ class FakeConnectGateway(SandboxGateway):
     transfers: dict = {}  # key -> GatewayResult
     reversals: dict = {}
     fail_next: list = []  # "transfer" / "reverse": the next such call raises GatewayError after moving
+    books: list = []  # GatewayRecord of every transfer and reversal made
 
     @classmethod
     def reset(cls):
-        cls.calls, cls.transfers, cls.reversals, cls.fail_next = [], {}, {}, []
+        cls.calls, cls.transfers, cls.reversals, cls.fail_next, cls.books = [], {}, {}, [], []
+
+    def records(self, *, since, until):
+        own = [r for r in self.books if since <= r.created < until]
+        return super().records(since=since, until=until) + own
 
     def transfer(self, *, amount, currency, destination, transfer_group, source_transaction, idempotency_key):
         type(self).calls.append(
@@ -47,6 +52,11 @@ class FakeConnectGateway(SandboxGateway):
         if result is None:
             result = GatewayResult(status="succeeded", reference="tr_" + secrets.token_hex(6))
             type(self).transfers[idempotency_key] = result
+            self.books.append(
+                GatewayRecord(
+                    "transfer", result.reference, amount, currency.lower(), "succeeded", timezone.now()
+                )
+            )
         if "transfer" in self.fail_next:
             self.fail_next.remove("transfer")
             raise GatewayError("connection reset")
@@ -60,6 +70,12 @@ class FakeConnectGateway(SandboxGateway):
         if result is None:
             result = GatewayResult(status="succeeded", reference="trr_" + secrets.token_hex(6))
             type(self).reversals[idempotency_key] = result
+            currency = next(r.currency for r in self.books if r.reference == transfer_id)
+            self.books.append(
+                GatewayRecord(
+                    "transfer_reversal", result.reference, amount, currency, "succeeded", timezone.now()
+                )
+            )
         return result
 
 

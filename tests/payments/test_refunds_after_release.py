@@ -241,3 +241,32 @@ def test_a_refused_compensation_is_tried_again_with_a_new_key(rates, monkeypatch
     refund = services.compensation_pay(breach=breach)
     assert refund.idempotency_key == f"compensation:{breach.pk}:2", (refund.status, refund.error_message)
     assert _gateway_refunded(order) == Decimal("2.00")
+
+
+def test_transfers_and_reversals_reconcile_with_the_gateway(
+    rates, fake_gateway, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.gateways import GatewayRecord
+    from payments.services import reconciliation
+
+    merchant = MerchantFactory(settlement_currency="USD")
+    connect(merchant)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = release(paid_order(merchant=merchant, prices=("100.00",)))
+        release(paid_order(merchant=merchant, prices=("50.00",)))
+    services.order_refund_after_release(order=order, actor=finance_staff(), idempotency_key="rec-1")
+    now = timezone.now()
+    run = reconciliation.reconciliation_run(since=now - timedelta(hours=1), until=now + timedelta(hours=1))
+    assert run.difference_count == 0, list(run.differences.values())
+    assert set(run.ours_totals) >= {"charge", "refund", "transfer", "transfer_reversal"}
+    transfer = Payout.objects.get(order=order)
+    assert run.ours_totals["transfer_reversal"] == {"USD": str(transfer.amount.amount)}
+
+    # A transfer the gateway made that our books do not have is reported.
+    fake_gateway.books.append(GatewayRecord("transfer", "tr_stray", Decimal("5.00"), "usd", "succeeded", now))
+    run = reconciliation.reconciliation_run(since=now - timedelta(hours=1), until=now + timedelta(hours=1))
+    assert run.difference_count == 1
