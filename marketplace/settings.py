@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A Content-Security-Policy header on every response (marketplace/csp.py, docs/rules.md "Stripe").
+    "marketplace.csp.ContentSecurityPolicyMiddleware",
     # Before anything reads the request: refuses characters the database cannot store (docs/rules.md).
     "marketplace.middleware.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -372,7 +374,30 @@ LOGISTICS_LATE_SHIPMENT_COMPENSATION = env.str("LOGISTICS_LATE_SHIPMENT_COMPENSA
 LOGISTICS_DELIVERY_WORKING_DAYS = env.int("LOGISTICS_DELIVERY_WORKING_DAYS", default=14)
 LOGISTICS_HOLIDAY_TABLE = env.str("LOGISTICS_HOLIDAY_TABLE", default="logistics.holidays")
 LOGISTICS_SYSTEM_USERNAME = "platform-deadlines"
-PAYMENT_GATEWAY_CLASS = env.str("PAYMENT_GATEWAY_CLASS", default="payments.gateways.SandboxGateway")
+# Stripe (payments/stripe_gateway.py, docs/rules.md "Stripe"): with the secret key set, real cards go
+# through Stripe and the gateway defaults to it; without the keys the offline sandbox runs as before.
+# STRIPE_API_BASE points the library at another server (localstripe in the tests); STRIPE_JS_URL is the
+# one script the payment page loads from outside (the CSP names its host on that page only).
+# STRIPE_SEND_TRANSFER_GROUP: always on for Stripe; localstripe refuses the parameter, so its tests
+# turn it off. STRIPE_HTTP_CLIENT: an import path of a `stripe.HTTPClient` class (tests inject one).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+STRIPE_SEND_TRANSFER_GROUP = env.bool("STRIPE_SEND_TRANSFER_GROUP", default=True)
+STRIPE_HTTP_CLIENT = env.str("STRIPE_HTTP_CLIENT", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+PAYMENT_GATEWAY_CLASS = env.str(
+    "PAYMENT_GATEWAY_CLASS",
+    default=(
+        "payments.stripe_gateway.StripeGateway" if STRIPE_SECRET_KEY else "payments.gateways.SandboxGateway"
+    ),
+)
+# Content-Security-Policy on every page (marketplace/csp.py, docs/rules.md "Stripe"): scripts only
+# from our own static files; the Stripe payment page adds Stripe.js's host. Paths listed here (the API
+# documentation pages, whose packaged templates carry inline scripts) may run inline scripts.
+CSP_INLINE_SCRIPT_PATHS = ("/api/v1/docs/", "/api/v1/redoc/")
 
 # Money out (payments/services, docs/rules.md "Money out"): days after delivery before the escrow is
 # released without the shopper's confirmation; the commission rate of a category without its own.

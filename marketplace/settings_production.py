@@ -16,6 +16,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+# Stripe: all three keys or none (without the webhook secret no payment would ever be marked paid).
+_STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+_stripe_set = [bool(env.str(name, default="")) for name in _STRIPE_KEYS]
+if any(_stripe_set) and not all(_stripe_set):
+    raise ImproperlyConfigured(f"Stripe needs all of {', '.join(_STRIPE_KEYS)}, or none.")
 if env.bool("API_BASIC_AUTH", default=False):
     raise ImproperlyConfigured("API_BASIC_AUTH is for local development only: API clients use tokens.")
 

@@ -11,8 +11,9 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
-from payments import payout_api, payout_urls
+from payments import holds_api, payout_api, payout_urls
 from payments import staff_api as finance_api
+from payments import webhooks as payment_webhooks
 
 from . import api, views
 from .sitemaps import SITEMAPS
@@ -38,10 +39,13 @@ urlpatterns = [
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
     path("seller/finance/payouts/", include(payout_urls.seller)),
+    # Before the seller dashboard's own routes: the seller connects its Stripe account.
+    path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
     path("pay/", include("payments.urls")),
+    path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
     path("seller/shipping-templates/", include("logistics.template_urls")),
@@ -83,6 +87,7 @@ urlpatterns = [
         name="api-staff-finance-reconciliation",
     ),
     path("api/v1/staff/", include(logistics_staff_api.router.urls)),
+    path("api/v1/staff/", include(holds_api.router.urls)),
     path(
         "api/v1/seller/shipping/batch/",
         logistics_api.SellerShipBatchView.as_view(),
@@ -104,6 +109,7 @@ urlpatterns = [
     path("staff/finance/payouts/", include(payout_urls.staff)),
     path("staff/finance/refunds/", include(payout_urls.refunds)),
     path("staff/finance/", include("payments.staff_urls")),
+    path("staff/finance/holds/", include("payments.holds_urls")),
     path("staff/", admin.site.urls),
 ]
 

@@ -151,7 +151,13 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Order.objects.none()
 
     def get_queryset(self):
-        orders = Order.objects.filter(user=self.request.user).select_related("merchant", "payment")
+        from payments.selectors import open_hold_exists
+
+        orders = (
+            Order.objects.filter(user=self.request.user)
+            .select_related("merchant", "payment")
+            .annotate(release_on_hold=open_hold_exists())
+        )
         if self.action != "list":
             orders = orders.prefetch_related(
                 "lines", Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id"))
@@ -177,3 +183,23 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
                 {"order": order, "refunded": refund.amount.amount if refund else None}
             ).data
         )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OrderDetailSerializer,
+            404: OpenApiResponse(description="No such order of yours."),
+            409: OpenApiResponse(
+                description="Not shipped yet, already refunded, or the payment is on hold: `{code, detail}`."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-receipt")
+    def confirm_receipt(self, request, number=None):
+        """Confirm the parcel arrived: the held payment is released to the store (exactly once; a second
+        call changes nothing) and the order is completed. Only for a shipped or delivered order."""
+        from payments.services import order_confirm_receipt
+
+        order = self.get_object()
+        order_confirm_receipt(user=request.user, number=order.number)
+        return Response(OrderDetailSerializer(self.get_queryset().get(pk=order.pk)).data)

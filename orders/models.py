@@ -289,6 +289,21 @@ class Order(models.Model):
     def can_cancel(self) -> bool:
         return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID)
 
+    @property
+    def can_confirm_receipt(self) -> bool:
+        """The shopper may confirm receipt, and so release the payment to the store, once shipped."""
+        return self.status in (self.Status.SHIPPED, self.Status.DELIVERED)
+
+    @property
+    def auto_release_at(self):
+        """When the payment goes to the store by itself if the shopper does nothing (delivered orders
+        only; `payments.services.release.escrow_auto_release_at`)."""
+        if self.status != self.Status.DELIVERED:
+            return None
+        from payments.services.release import escrow_auto_release_at
+
+        return escrow_auto_release_at(self)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

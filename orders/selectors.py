@@ -155,18 +155,25 @@ def _item_count():
 
 
 def orders_for_user(user) -> QuerySet[Order]:
+    """The shopper's orders, newest first; each knows whether staff hold its payment
+    (`release_on_hold`) without a query per row."""
+    from payments.selectors import open_hold_exists
+
     return (
         Order.objects.filter(user=user)
         .select_related("merchant", "payment")
-        .annotate(item_count=_item_count())
+        .annotate(item_count=_item_count(), release_on_hold=open_hold_exists())
         .order_by("-created_at", "-id")
     )
 
 
 def order_for_user(user, number: str) -> Order | None:
+    from payments.selectors import open_hold_exists
+
     return (
         Order.objects.filter(user=user, number=number)
         .select_related("merchant", "payment")
+        .annotate(release_on_hold=open_hold_exists())
         .prefetch_related(
             "lines", Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id"))
         )

@@ -61,9 +61,12 @@ def order_detail(request, number):
     """One of the store's orders: lines, where it goes (phone masked), its shipment with the label and
     the tracking timeline, or the way to ship it."""
     from logistics.models import ShipmentEvent
+    from payments.selectors import open_hold_exists
 
     order = get_object_or_404(
-        Order.objects.select_related("merchant").prefetch_related(
+        Order.objects.select_related("merchant")
+        .annotate(release_on_hold=open_hold_exists())
+        .prefetch_related(
             "lines",
             Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
             _outbound_shipments(),
@@ -76,5 +79,10 @@ def order_detail(request, number):
     return render(
         request,
         "orders/seller_order_detail.html",
-        {"order": order, "shipment": shipment, "Status": Order.Status},
+        {
+            "order": order,
+            "shipment": shipment,
+            "Status": Order.Status,
+            "HELD_STATUSES": (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED),
+        },
     )

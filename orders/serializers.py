@@ -170,6 +170,16 @@ class OrderSerializer(serializers.ModelSerializer):
     shipping_fee = serializers.DecimalField(source="shipping_fee.amount", **MONEY)
     tax_total = serializers.DecimalField(source="tax_total.amount", **MONEY)
     total = serializers.DecimalField(source="total.amount", **MONEY)
+    auto_release_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Delivered orders: when the payment is released to the store if the shopper does not "
+        "confirm receipt first (null otherwise).",
+    )
+    release_on_hold = serializers.SerializerMethodField(
+        help_text="Platform staff hold the payment: neither confirming receipt nor the automatic release "
+        "pays the store until they lift the hold."
+    )
 
     class Meta:
         model = Order
@@ -189,7 +199,17 @@ class OrderSerializer(serializers.ModelSerializer):
             "created_at",
             "paid_at",
             "ship_by",
+            "auto_release_at",
+            "release_on_hold",
         ]
+
+    def get_release_on_hold(self, order) -> bool:
+        held = getattr(order, "release_on_hold", None)  # annotated by the views' querysets
+        if held is None:
+            from payments.services import release_on_hold
+
+            held = release_on_hold(order)
+        return bool(held) and order.status in ("paid", "shipped", "delivered")
 
 
 class OrderDetailSerializer(OrderSerializer):

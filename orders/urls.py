@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", views.order_list, name="list"),
     path("orders/<str:number>/", views.order_detail, name="detail"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
+    path("orders/<str:number>/confirm-receipt/", views.order_confirm_receipt, name="confirm_receipt"),
     path("account/addresses/", views.addresses, name="addresses"),
     path("account/addresses/<id:pk>/delete/", views.address_delete, name="address_delete"),
     path("account/identities/", views.identities, name="identities"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
 
 ORDERS_PER_PAGE = 20
+HELD_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
 
 def _next_or(request, default: str) -> str:
@@ -233,17 +235,65 @@ def order_detail(request, number):
         declaration = CustomsDeclaration.objects.filter(order=order).first()
         if declaration is not None and declaration.status == CustomsDeclaration.Status.HELD:
             hold_reason = declaration.hold_reason
+    auto_release_at = order.auto_release_at
+    auto_release_days = None
+    if auto_release_at is not None:
+        # Whole days left, rounded up: "in 1 day" until the moment itself.
+        left = auto_release_at - timezone.now()
+        auto_release_days = max(0, -(-int(left.total_seconds()) // 86400))
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
+            "auto_release_at": auto_release_at,
+            "auto_release_days": auto_release_days,
+            # An open hold matters while the money is still held (paid, shipped, delivered).
+            "payment_on_hold": order.release_on_hold and order.status in HELD_STATUSES,
             "idempotency_key": uuid.uuid4().hex,
             "Status": Order.Status,
             "shipment": shipment,
             "hold_reason": hold_reason,
         },
     )
+
+
+@login_required
+@require_POST
+def order_confirm_receipt(request, number):
+    """The shopper says the parcel arrived: the held payment goes to the store (asked twice first)."""
+    from payments.services import order_confirm_receipt as confirm_receipt
+
+    order = selectors.order_for_user(request.user, number)
+    if order is None:
+        raise Http404(_("No such order."))
+    if order.can_confirm_receipt and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Confirm receipt of order %(number)s?") % {"number": order.number},
+            message=_(
+                "Confirm only if the parcel has arrived and is as described. The payment of %(amount)s "
+                "goes to %(store)s, and this button cannot take it back."
+            )
+            % {"amount": format_cny(order.escrow_amount.amount), "store": order.merchant.name},
+            button=_("Yes, I received it"),
+            back_url=order.get_absolute_url(),
+        )
+    try:
+        confirm_receipt(user=request.user, number=number)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(str(exc)) from exc
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "Thank you for confirming receipt. The order is completed and the payment has been "
+                "released to the store."
+            ),
+        )
+    return redirect("orders:detail", number=number)
 
 
 @login_required

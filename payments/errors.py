@@ -205,3 +205,38 @@ class FinancePeriodInvalid(DomainError):
 
     def __init__(self, days):
         super().__init__(days=days)
+
+
+class OrderNotHoldable(DomainError):
+    code = "order_not_holdable"
+    message = _("There is no held payment to stop on this order: the order is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class HoldReasonRequired(DomainError):
+    code = "hold_reason_required"
+    message = _("Please give the reason for holding the payment.")
+
+
+class TransfersNotAvailable(DomainError):
+    code = "transfers_not_available"
+    message = _(
+        "Payouts to a connected account need Stripe, which is not switched on here: "
+        "your store is paid by bank transfer instead."
+    )
+    status = 409
+
+
+class PayoutAccountNotAllowed(DomainError):
+    code = "payout_account_not_allowed"
+    message = _("Only the store's owner may connect the account its money is paid to.")
+    status = 403
+
+
+class GatewayUnavailable(DomainError):
+    code = "gateway_unavailable"
+    message = _("The payment provider cannot be reached right now. Please try again shortly.")
+    status = 503

@@ -49,6 +49,26 @@ class GatewayError(Exception):
     """The gateway could not be reached or answered nonsense: nothing is known to have moved."""
 
 
+class WebhookInvalid(Exception):
+    """A webhook whose signature does not verify (wrong secret, changed body, stale timestamp)."""
+
+
+@dataclass(frozen=True)
+class GatewayWebhookEvent:
+    """A verified webhook event: the gateway's event id (unique), its type, the id of the object it
+    is about (a PaymentIntent for `payment_intent.*`), and the whole payload as plain JSON."""
+
+    event_id: str
+    type: str
+    object_id: str
+    payload: dict
+    # For a payment's events: what the gateway says it took, as Decimal in the currency (converted
+    # from minor units by the gateway), and the charge's id ("" when none).
+    amount: Decimal | None = None
+    currency: str = ""
+    charge_id: str = ""
+
+
 @dataclass(frozen=True)
 class GatewayRecord:
     """One money movement as the gateway's own books show it (for the reconciliation report)."""
@@ -68,6 +88,9 @@ class PaymentGateway:
     # Connect: money can be transferred to a merchant's connected account (Stripe). Without it,
     # merchants are paid by payout batches that staff pay by bank transfer.
     supports_transfers = False
+    # The shopper's browser confirms the payment with the gateway's own script (Stripe.js) and the
+    # gateway's signed webhook says it succeeded; without it, our card form confirms server-side.
+    confirms_in_browser = False
 
     def create_payment(
         self,
@@ -122,6 +145,22 @@ class PaymentGateway:
     def records(self, *, since, until) -> list[GatewayRecord]:
         """Every charge, refund, transfer and reversal the gateway recorded between the two instants."""
         raise NotImplementedError
+
+    def connected_account_details_submitted(self, *, account_id: str) -> bool:
+        """Whether the merchant finished the connected account's onboarding (read from the gateway)."""
+        raise NotImplementedError
+
+    # Browser confirmation (gateways with `confirms_in_browser`).
+    def payment_client_secret(self, *, payment_id: str) -> str:
+        """The secret the shopper's browser confirms the payment with."""
+        raise NotImplementedError
+
+    def payment_status(self, *, payment_id: str) -> str:
+        raise NotImplementedError
+
+    def webhook_event(self, *, payload: bytes, signature: str) -> GatewayWebhookEvent:
+        """Verify a webhook's signature and timestamp; `WebhookInvalid` when they do not hold."""
+        raise WebhookInvalid("this gateway sends no webhooks")
 
 
 # The sandbox's documented test cards (any future expiry date, any 3-digit CVC).

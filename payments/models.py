@@ -486,3 +486,24 @@ class ReconciliationDifference(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.movement} {self.reference or self.our_reference}"
+
+
+class GatewayEvent(models.Model):
+    """A webhook event the gateway sent us (Stripe's signed webhooks), recorded once by its id: a
+    duplicate delivery finds the row and changes nothing. `processed_at` is set when the event's
+    service ran (in the same transaction as the row is written)."""
+
+    gateway = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=80, unique=True)
+    type = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gateway event")
+        verbose_name_plural = _("gateway events")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.gateway} {self.type} {self.event_id}"

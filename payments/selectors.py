@@ -23,12 +23,32 @@ def escrow_held(*, order=None) -> Decimal:
 
 
 def unbalanced_transactions() -> list[int]:
-    """Ids of ledger transactions whose entries do not sum to zero (always empty)."""
+    """Ids of ledger transactions whose entries do not sum to zero in some currency (always empty)."""
     totals = (
         LedgerEntry.objects.order_by()
-        .values("transaction_id")
+        .values("transaction_id", "amount_currency")
         .annotate(total=Sum("amount"))
         .values_list("transaction_id", "total")
     )
     # SQLite sums decimals as floating point: compare at the fen.
-    return [transaction_id for transaction_id, total in totals if round_cny(total) != 0]
+    return sorted({transaction_id for transaction_id, total in totals if round_cny(total) != 0})
+
+
+def open_release_holds():
+    """The holds staff have not lifted yet, the oldest first, with their order and store."""
+    from .models import ReleaseHold
+
+    return (
+        ReleaseHold.objects.filter(lifted_at__isnull=True)
+        .select_related("order__merchant", "placed_by")
+        .order_by("placed_at", "id")
+    )
+
+
+def open_hold_exists():
+    """An `Exists` over the open holds of the outer query's order (annotate `release_on_hold`)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ReleaseHold
+
+    return Exists(ReleaseHold.objects.filter(order=OuterRef("pk"), lifted_at__isnull=True))

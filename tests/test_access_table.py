@@ -165,6 +165,7 @@ TABLE = [
     R("orders/",                                           "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("orders/<number>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.order),
     R("orders/<number>/cancel/",                           "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # a paid order: the confirmation is part of the form
+    R("orders/<number>/confirm-receipt/",                  "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # paid, not shipped: back to the order with the reason
     R("account/addresses/",                                "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("account/addresses/<pk>/delete/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.address),
     R("account/identities/",                               "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
@@ -173,6 +174,10 @@ TABLE = [
     R("track/<waybill>/",                                  "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
     R("track/<waybill>/",                                  "GET",     404,          404,          404,          404,          404,          404,    404, waybill="EA000000000JP", variant=True),
     R("pay/<reference>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    R("pay/<reference>/return/",                           "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    R("pay/<reference>/status/",                           "GET",     LOGIN,        200,          404,          404,          404,          404,    404, reference=W.payment),
+    # Stripe's signed webhooks: the signature is the authentication (the sandbox refuses every event)
+    R("payments/webhooks/stripe/",                         "POST",    400,          400,          400,          400,          400,          400,    400, body={"id": "evt_1"}),
     # --- The seller dashboard: a merchant's own staff; the first store's objects ---------------------
     R("seller/",                                           "GET",     LOGIN,        403,          APPLY,        200,          200,          403,    403),
     R("seller/join/",                                      "GET",     200,          200,          APPLY,        APPLY,        APPLY,        200,    200),
@@ -184,6 +189,10 @@ TABLE = [
     R("seller/documents/<pk>/",                            "GET",     403,          404,          404,          200,          404,          200,    200, pk=W.document),
     R("seller/documents/<pk>/delete/",                     "POST",    LOGIN,        403,          404,          302,          404,          403,    403, pk=W.document),
     R("seller/penalties/",                                 "GET",     LOGIN,        403,          200,          200,          200,          403,    403),
+    # The seller connects its Stripe account (Stripe mode only: the sandbox refuses with 409)
+    R("seller/finance/stripe/",                            "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/stripe/",                            "POST",    LOGIN,        403,          NOT_YET,      409,          409,          403,    403, get=200),
+    R("seller/finance/stripe/return/",                     "GET",     LOGIN,        403,          NOT_YET,      409,          409,          403,    403),
     R("seller/products/",                                  "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/products/new/",                              "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/products/<pk>/",                             "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product),
@@ -237,6 +246,10 @@ TABLE = [
     R("staff/finance/reconciliation/run/",                 "POST",    LOGIN,        403,          403,          403,          403,          403,    302),  # no body: sent back with a message
     R("staff/finance/reconciliation/<pk>/",                "GET",     LOGIN,        403,          403,          403,          403,          403,    200, pk=W.reconciliation_run),
     R("staff/shipments/<waybill>/events/add/",             "GET",     LOGIN,        403,          403,          403,          403,          200,    200, waybill=W.waybill),
+    # --- Payment holds: finance staff (payments.manage_finance) only --------------------------------
+    R("staff/finance/holds/",                              "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
+    R("staff/finance/holds/place/",                        "POST",    LOGIN,        403,          403,          403,          403,          403,    302, body={"number": "0", "reason": "Access table"}),  # no such order: back to the list with the reason
+    R("staff/finance/holds/<pk>/lift/",                    "POST",    LOGIN,        403,          403,          403,          403,          403,    302, pk=W.release_hold),
     # --- The staff console (Django admin): one row covers the admin site's routes, plus samples ------
     R("staff/",                                            "GET",     ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  ADMIN_LOGIN,  200,    200),
     R("staff/login/",                                      "GET",     200,          200,          200,          200,          200,          ADMIN,  ADMIN),
@@ -278,6 +291,7 @@ TABLE = [
     R("api/v1/orders/",                                    "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
     R("api/v1/orders/<number>/",                           "GET",     API_ANON,     200,          404,          404,          404,          404,    404, number=W.order),
     R("api/v1/orders/<number>/cancel/",                    "POST",    API_ANON,     200,          404,          404,          404,          404,    404, number=W.order, body={"idempotency_key": "access-table"}),
+    R("api/v1/orders/<number>/confirm-receipt/",           "POST",    API_ANON,     409,          404,          404,          404,          404,    404, number=W.order),  # paid, not shipped yet
     R("api/v1/payments/<reference>/",                      "GET",     API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment),
     R("api/v1/payments/<reference>/confirm/",              "POST",    API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment, body=CARD),
     # --- API: the merchant's application, brands, documents and products ----------------------------
@@ -347,6 +361,10 @@ TABLE = [
     R("api/v1/staff/customs/<pk>/resolve/",                "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.held_declaration),
     R("api/v1/staff/late-deliveries/",                     "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/staff/late-deliveries/<pk>/resolve/",        "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.late_delivery),
+    # --- API: payment holds (finance staff: payments.manage_finance) ---------------------------------
+    R("api/v1/staff/release-holds/",                       "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/release-holds/",                       "POST",    API_ANON,     403,          403,          403,          403,          403,    400),
+    R("api/v1/staff/release-holds/<pk>/lift/",             "POST",    API_ANON,     403,          403,          403,          403,          403,    200, pk=W.release_hold),
 ]
 # fmt: on
 
@@ -570,6 +588,10 @@ def _build_world(private_root: Path) -> dict:
         batch=payout_batch,
         idempotency_key="payout:POACCESS",
     )
+    # The payment of the parcel held by customs is also on hold (finance staff lift it).
+    from payments.models import ReleaseHold
+
+    release_hold = ReleaseHold.objects.create(order=shipped_order, reason="Access table", placed_by=superuser)
     ids = {
         "payout_batch": payout_batch.pk,
         "payout": payout.pk,
@@ -595,6 +617,7 @@ def _build_world(private_root: Path) -> dict:
         "held_declaration": held.pk,
         "late_delivery": late_delivery.pk,
         "reconciliation_run": reconciliation_run.pk,
+        "release_hold": release_hold.pk,
         "shipping_template": shipping_template.pk,
         "waybill": shipment.waybill_number,
     }

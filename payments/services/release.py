@@ -6,12 +6,14 @@ The order's row lock serialises them and the ledger's `ledger_one_release_per_or
 stands behind the lock. An open `ReleaseHold` (and, with the after-sales issue, an open case) stops
 every release.
 
-Amounts (docs/rules.md, "Money out"): commission = the sum over lines of goods (CNY) × the line's
-category rate, rounded once to the fen; the merchant's net = escrow held - commission, converted to
-its settlement currency at the rate locked on the order and rounded once to that currency's minor
-unit. The FX account takes the conversion so the transaction balances in each currency.
+Amounts (docs/rules.md, "Confirming receipt and the escrow release"): commission = the sum over
+lines of goods (CNY) × the line's category rate, rounded once to the fen; the merchant's net =
+escrow held - commission, converted to its settlement currency at the rate locked on the order and
+rounded once to that currency's minor unit. The FX account takes the conversion so the transaction
+balances in each currency.
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,12 +23,20 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from djmoney.money import Money
 
+from marketplace.errors import DomainError
 from marketplace.money import from_cny, round_cny
 
-from ..errors import NotFinanceStaff, OrderNotReleasable, ReleaseHoldExists, ReleaseOnHold
+from ..errors import (
+    HoldReasonRequired,
+    NotFinanceStaff,
+    OrderNotHoldable,
+    OrderNotReleasable,
+    ReleaseHoldExists,
+    ReleaseOnHold,
+)
 from ..models import LedgerAccount, LedgerTransaction, ReleaseHold
 from ..permissions import can_manage_finance
-from .core import ledger_post
+from .core import ledger_post, order_check_no_refund_processing
 
 __all__ = [
     "category_commission_rate",
@@ -38,8 +48,15 @@ __all__ = [
     "escrow_auto_release_at",
     "release_hold_place",
     "release_hold_lift",
+    "release_on_hold",
     "RELEASE_FOLLOWUPS",
 ]
+
+logger = logging.getLogger(__name__)
+
+# The statuses whose escrow is still held and may be released (or held by staff).
+RELEASABLE = ("shipped", "delivered")
+HOLDABLE = ("paid", "shipped", "delivered")
 
 # Called with the release transaction's id after it commits (the Stripe transfer to the merchant's
 # connected account registers here), so that a gateway call never runs under the order's lock.
@@ -77,11 +94,16 @@ def escrow_held(order) -> Decimal:
     return round_cny(-(total or Decimal("0")))
 
 
+def release_on_hold(order) -> bool:
+    """Whether staff hold the order's release (an open `ReleaseHold`)."""
+    return ReleaseHold.objects.filter(order=order, lifted_at__isnull=True).exists()
+
+
 def release_blockers(order) -> list[str]:
     """Why the order's escrow may not be released now (empty: it may). The after-sales issue adds its
     open cases here."""
     blockers = []
-    if ReleaseHold.objects.filter(order=order, lifted_at__isnull=True).exists():
+    if release_on_hold(order):
         blockers.append("hold")
     return blockers
 
@@ -97,6 +119,13 @@ def escrow_release(*, order, trigger: str = "confirm", actor=None) -> LedgerTran
     """Release the order's escrow to its merchant (see the module's docstring). `trigger`: "confirm"
     (the shopper) or "auto" (the job). Returns the release transaction; a second call returns the
     first's and changes nothing."""
+    return _escrow_release(order=order, trigger=trigger, actor=actor)[0]
+
+
+def _escrow_release(*, order, trigger: str, actor=None, due_before=None) -> tuple[LedgerTransaction, bool]:
+    """`escrow_release`, and whether this call made the release (False: an earlier one had).
+    `due_before` (the job): release only a delivered order delivered at or before it, checked under
+    the lock, so a delivery date moved after the job's query is respected."""
     from orders import services as order_services
     from orders.models import Order, OrderEvent
 
@@ -104,11 +133,19 @@ def escrow_release(*, order, trigger: str = "confirm", actor=None) -> LedgerTran
         order = Order.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=order.pk)
         done = LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.RELEASE, order=order).first()
         if done is not None:
-            return done
-        if order.status not in (Order.Status.SHIPPED, Order.Status.DELIVERED):
+            return done, False
+        if due_before is not None and (
+            order.status != Order.Status.DELIVERED
+            or order.delivered_at is None
+            or order.delivered_at > due_before
+        ):
+            raise OrderNotReleasable(Order.Status(order.status).label)
+        if order.status not in RELEASABLE:
             raise OrderNotReleasable(Order.Status(order.status).label)
         if release_blockers(order):
             raise ReleaseOnHold()
+        # A refund being processed (a parcel customs returned) takes the escrow back: not both.
+        order_check_no_refund_processing(order=order)
         held = escrow_held(order)
         commission = min(order_commission(order), held)
         net_cny = held - commission
@@ -135,7 +172,7 @@ def escrow_release(*, order, trigger: str = "confirm", actor=None) -> LedgerTran
         order_services.order_transition(order, Order.Status.COMPLETED, kind=kind, actor=actor)
         for followup in RELEASE_FOLLOWUPS:
             transaction.on_commit(lambda followup=followup, pk=txn.pk: followup(pk))
-    return txn
+    return txn, True
 
 
 def order_confirm_receipt(*, user, number: str) -> LedgerTransaction:
@@ -164,13 +201,16 @@ def escrow_release_due(*, now=None) -> int:
         .values_list("pk", flat=True)
     )
     released = 0
-    started = timezone.now()
     for pk in list(due):
         try:
-            txn = escrow_release(order=Order(pk=pk), trigger="auto")
+            _txn, made = _escrow_release(order=Order(pk=pk), trigger="auto", due_before=cutoff)
         except (ReleaseOnHold, OrderNotReleasable):
             continue  # a hold or a refund got there between the query and the lock
-        released += txn.created_at >= started  # an earlier release (the shopper's) is not counted
+        except DomainError:
+            # One order refused for another reason must not stop the others; the next run retries.
+            logger.exception("automatic release of order %s refused", pk)
+            continue
+        released += made  # a release the shopper made meanwhile is not counted
     return released
 
 
@@ -181,9 +221,15 @@ def release_hold_place(*, order, actor, reason: str) -> ReleaseHold:
 
     if not can_manage_finance(actor):
         raise NotFinanceStaff()
+    reason = (reason or "").strip()
+    if not reason:
+        raise HoldReasonRequired()
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if ReleaseHold.objects.filter(order=order, lifted_at__isnull=True).exists():
+        if order.status not in HOLDABLE:
+            # Released, refunded, cancelled or unpaid: there is no held money left to stop.
+            raise OrderNotHoldable(Order.Status(order.status).label)
+        if release_on_hold(order):
             raise ReleaseHoldExists()
         hold = ReleaseHold.objects.create(order=order, reason=reason[:300], placed_by=actor)
         order_note(order, kind=OrderEvent.Kind.RELEASE_HELD, actor=actor, note=reason)

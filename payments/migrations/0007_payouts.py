@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('merchants', '0007_identifier_constraints'),
         ('orders', '0010_orderevent_release_kinds'),
-        ('payments', '0005_reconciliation'),
+        ('payments', '0006_gateway_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
