@@ -4,8 +4,10 @@ and finance staff's (/staff/finance/payouts/: bank payouts, batches, CSV export,
 service; a refusal is shown as the service words it."""
 
 import uuid
+from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
-from marketplace.money import format_money
+from marketplace.money import format_money, minor_unit
 from merchants.permissions import approved_merchant_required
 
 from . import services
@@ -54,17 +56,21 @@ def _seller_page(request, *, request_form=None, account_form=None, status=200):
         minimum = services.payout_minimum(merchant)
     except DomainError:
         minimum = None
+    request_form = request_form or PayoutRequestForm(initial={"amount": available.amount})
+    step = minor_unit(str(available.currency))
+    request_form.fields["amount"].widget.attrs.update(step=str(step), min=str(step))
     return render(
         request,
         "payments/seller/payouts.html",
         {
             "available": available,
             "minimum": minimum,
+            "minimum_cny": Decimal(str(settings.PAYOUT_MINIMUM_CNY)),
             "payouts": services.merchant_payouts(merchant)[:100],
             "account": account,
             "stripe_ready": services.transfers_available(account, gateway),
             "connect_url": _connect_url(gateway),
-            "request_form": request_form or PayoutRequestForm(initial={"amount": available.amount}),
+            "request_form": request_form,
             "account_form": account_form or PayoutAccountForm(instance=account),
         },
         status=status,
