@@ -342,6 +342,10 @@ CELERY_BEAT_SCHEDULE["payments-payouts-weekly"] = {
     "task": "payments.tasks.payouts_run_scheduled",
     "schedule": crontab(hour=3, minute=0, day_of_week=env.str("PAYOUT_WEEKDAY", default="mon")),
 }
+CELERY_BEAT_SCHEDULE["payments-payout-transfers-resume"] = {
+    "task": "payments.tasks.payout_transfers_resume",
+    "schedule": crontab(minute=40),  # hourly
+}
 CELERY_BEAT_SCHEDULE["payments-compensations-daily"] = {
     "task": "payments.tasks.compensations_pay_due",
     "schedule": crontab(hour=2, minute=15),  # China time

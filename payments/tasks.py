@@ -30,6 +30,14 @@ def payout_transfer(self, payout_id: int) -> str:
 
 
 @shared_task
+def payout_transfers_resume() -> int:
+    """Queue again the Stripe payouts left requested or processing (`services.payout_transfers_resume`)."""
+    from .services import payouts
+
+    return payouts.payout_transfers_resume()
+
+
+@shared_task
 def payouts_run_scheduled() -> int:
     """The weekly payout run (`PAYOUT_WEEKDAY`)."""
     from .services import payouts
@@ -43,6 +51,8 @@ def compensations_pay_due() -> int:
     from .services import refunds
 
     return refunds.compensations_pay_due()
+
+
 @shared_task(bind=True, max_retries=5)
 def reconciliation_daily(self, day: str | None = None) -> int:
     """Reconcile the previous Asia/Shanghai day (or `day`, YYYY-MM-DD) with the gateway and alert

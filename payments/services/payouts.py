@@ -75,6 +75,7 @@ __all__ = [
     "payout_batch_mark_paid",
     "payout_mark_failed",
     "transfers_available",
+    "payout_transfers_resume",
 ]
 
 
@@ -357,6 +358,27 @@ def payout_transfer_send(*, payout_id: int) -> Payout:
         else:
             _payout_fail(payout, reason=result.error_message or result.error_code, actor=None)
     return payout
+
+
+def payout_transfers_resume(*, older_than=None) -> int:
+    """Queue again every Stripe payout still requested or processing after `older_than` (default one
+    hour): a task that exhausted its retries, or a worker lost with its message. The stored key makes
+    a repeated transfer harmless. Returns how many were queued."""
+    from datetime import timedelta
+
+    from ..tasks import payout_transfer
+
+    cutoff = timezone.now() - (older_than if older_than is not None else timedelta(hours=1))
+    stuck = list(
+        Payout.objects.filter(
+            method=Payout.Method.STRIPE_TRANSFER,
+            status__in=(Payout.Status.REQUESTED, Payout.Status.PROCESSING),
+            created_at__lt=cutoff,
+        ).values_list("pk", flat=True)
+    )
+    for pk in stuck:
+        transaction.on_commit(lambda pk=pk: payout_transfer.delay(pk))
+    return len(stuck)
 
 
 def _payout_fail(payout: Payout, *, reason: str, actor) -> None:

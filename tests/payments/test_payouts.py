@@ -299,3 +299,28 @@ def test_the_sandbox_makes_no_release_transfer(rates, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         release(paid_order(merchant=merchant, prices=("100.00",)))
     assert not Payout.objects.exists()
+
+
+def test_stuck_transfers_are_queued_again_and_pay_once(
+    rates, settings, fake_gateway, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from payments.gateways import GatewayError
+
+    merchant = MerchantFactory(settlement_currency="USD")
+    connect(merchant)
+    release(paid_order(merchant=merchant, prices=("100.00",)))  # hooks not run: no commit here
+    payout = services.payout_request(
+        merchant=merchant, actor=member(merchant), amount=services.merchant_available_balance(merchant).amount
+    )
+    fake_gateway.fail_next = ["transfer"]
+    with pytest.raises(GatewayError):
+        services.payout_transfer_send(payout_id=payout.pk)  # the last retry failed too
+    assert services.payout_transfers_resume() == 0  # not old enough yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.payout_transfers_resume(older_than=timedelta(0)) == 1
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PAID
+    assert len(fake_gateway.transfers) == 1
+    assert "payments-payout-transfers-resume" in settings.CELERY_BEAT_SCHEDULE
