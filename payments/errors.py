@@ -199,6 +199,8 @@ class NothingToRefund(DomainError):
     code = "nothing_to_refund"
     message = _("Everything paid for this order has already been given back.")
     status = 409
+
+
 class FinancePeriodInvalid(DomainError):
     code = "finance_period_invalid"
     message = _("Choose a period that ends after it starts and spans at most %(days)s days.")
@@ -240,3 +242,14 @@ class GatewayUnavailable(DomainError):
     code = "gateway_unavailable"
     message = _("The payment provider cannot be reached right now. Please try again shortly.")
     status = 503
+
+
+class PayoutsHeld(DomainError):
+    code = "payouts_held"
+    message = _(
+        "Payouts are held while your store is %(status)s: the balance stays available for refunds to buyers."
+    )
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)

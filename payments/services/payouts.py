@@ -39,6 +39,7 @@ from ..errors import (
     PayoutBelowMinimum,
     PayoutExceedsBalance,
     PayoutNotChangeable,
+    PayoutsHeld,
     ReasonRequired,
     amount_check_positive,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "payout_mark_failed",
     "transfers_available",
     "payout_transfers_resume",
+    "payouts_held",
 ]
 
 
@@ -151,6 +153,11 @@ def payout_account_lock(merchant) -> PayoutAccount:
     """Lock the merchant's payout account: every payout decision of a merchant happens under it."""
     payout_account_for(merchant)
     return PayoutAccount.objects.select_for_update().get(merchant=merchant)
+
+
+def payouts_held(merchant) -> bool:
+    """A suspended or blacklisted store is not paid out: its balance stays to cover refunds."""
+    return merchant.status in (merchant.Status.SUSPENDED, merchant.Status.BLACKLISTED)
 
 
 def _check_member(merchant, actor) -> None:
@@ -233,6 +240,8 @@ def payout_request(*, merchant, actor, amount, kind: str = Payout.Kind.ON_REQUES
     """Pay out `amount` (the merchant's currency) of the available balance: at least the minimum,
     at most the balance. With `actor` None (the weekly run) no membership check."""
     _check_member(merchant, actor)
+    if payouts_held(merchant):
+        raise PayoutsHeld(merchant.get_status_display())
     currency = merchant_currency(merchant)
     value = amount_check_positive(amount)
     if round_currency(value, currency) != value:
@@ -404,7 +413,7 @@ def release_transfer_create(release_txn_id: int) -> Payout | None:
         return None
     txn = LedgerTransaction.objects.select_related("order", "merchant").get(pk=release_txn_id)
     merchant, order = txn.merchant, txn.order
-    if merchant is None or order is None:
+    if merchant is None or order is None or payouts_held(merchant):
         return None
     account = PayoutAccount.objects.filter(merchant=merchant).first()
     if not transfers_available(account, gateway):

@@ -324,3 +324,18 @@ def test_stuck_transfers_are_queued_again_and_pay_once(
     assert payout.status == Payout.Status.PAID
     assert len(fake_gateway.transfers) == 1
     assert "payments-payout-transfers-resume" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_a_suspended_or_blacklisted_store_is_not_paid_out(usd_released, settings):
+    from payments.errors import PayoutsHeld
+
+    merchant, _order = usd_released
+    bank_details(merchant)
+    available = services.merchant_available_balance(merchant).amount
+    for status in (merchant.Status.SUSPENDED, merchant.Status.BLACKLISTED):
+        merchant.status = status
+        merchant.save(update_fields=["status"])
+        with pytest.raises(PayoutsHeld):
+            services.payout_request(merchant=merchant, actor=member(merchant), amount=available)
+        assert services.payouts_run_scheduled() == 0
+    assert not Payout.objects.exists()
