@@ -338,6 +338,18 @@ CELERY_BEAT_SCHEDULE["payments-escrow-release-due"] = {
     "task": "payments.tasks.escrow_release_due",
     "schedule": crontab(minute=20),  # hourly: an order is released within the hour its period ends
 }
+CELERY_BEAT_SCHEDULE["payments-payouts-weekly"] = {
+    "task": "payments.tasks.payouts_run_scheduled",
+    "schedule": crontab(hour=3, minute=0, day_of_week=env.str("PAYOUT_WEEKDAY", default="mon")),
+}
+CELERY_BEAT_SCHEDULE["payments-payout-transfers-resume"] = {
+    "task": "payments.tasks.payout_transfers_resume",
+    "schedule": crontab(minute=40),  # hourly
+}
+CELERY_BEAT_SCHEDULE["payments-compensations-daily"] = {
+    "task": "payments.tasks.compensations_pay_due",
+    "schedule": crontab(hour=2, minute=15),  # China time
+}
 CELERY_BEAT_SCHEDULE["payments-reconciliation-daily"] = {
     "task": "payments.tasks.reconciliation_daily",
     "schedule": crontab(hour=1, minute=30),  # the previous Beijing day, once the gateway's books close
@@ -395,6 +407,11 @@ CSP_INLINE_SCRIPT_PATHS = ("/api/v1/docs/", "/api/v1/redoc/")
 # released without the shopper's confirmation; the commission rate of a category without its own.
 ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
 COMMISSION_RATE_DEFAULT = env.str("COMMISSION_RATE_DEFAULT", default="0.05")
+# Payouts (docs/rules.md, "Payouts, refunds after release and compensation"): the smallest payout,
+# in CNY (converted to the merchant's currency at the day's rate); the weekly run's day (crontab
+# day_of_week: "mon", "tue", ... or 0-6 with 0 = Sunday).
+PAYOUT_MINIMUM_CNY = env.str("PAYOUT_MINIMUM_CNY", default="100")
+PAYOUT_WEEKDAY = env.str("PAYOUT_WEEKDAY", default="mon")
 # Security deposits (payments/services/deposits.py, docs/rules.md "Security deposit and the merchant's
 # finance pages"): the amount in CNY (the higher one for a store selling in a category marked
 # `special_deposit`); days after the shortfall reminder before the store is suspended; the staff

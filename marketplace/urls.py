@@ -11,7 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
-from payments import holds_api
+from payments import holds_api, payout_api, payout_urls
 from payments import seller_api as payments_seller_api
 from payments import staff_api as finance_api
 from payments import webhooks as payment_webhooks
@@ -39,6 +39,7 @@ urlpatterns = [
     path("product/<id:pk>/", views.product_detail, name="product"),
     path("stores/", include("merchants.urls")),
     path("blacklist/", merchant_views.blacklist, name="blacklist"),
+    path("seller/finance/payouts/", include(payout_urls.seller)),
     # Before the seller dashboard's own routes: the seller connects its Stripe account.
     path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
     path("seller/", include("merchants.seller_urls")),
@@ -97,6 +98,7 @@ urlpatterns = [
     path("api/v1/cart/", orders_api.CartView.as_view(), name="api-cart"),
     path("api/v1/cart/items/<id:variant_id>/", orders_api.CartItemView.as_view(), name="api-cart-item"),
     path("api/v1/checkout/", orders_api.CheckoutView.as_view(), name="api-checkout"),
+    *payout_api.urlpatterns,
     path(
         "api/v1/staff/finance/summary/",
         finance_api.FinanceSummaryView.as_view(),
@@ -127,6 +129,9 @@ urlpatterns = [
     path("staff/review/", include("merchants.review_urls")),
     path("staff/logistics/", include("logistics.staff_urls")),
     path("staff/finance/deposits/", include("payments.staff_deposit_views")),
+    # Finance staff: payouts and refunds (before the staff console, which takes the rest of staff/)
+    path("staff/finance/payouts/", include(payout_urls.staff)),
+    path("staff/finance/refunds/", include(payout_urls.refunds)),
     path("staff/finance/", include("payments.staff_urls")),
     path("staff/finance/holds/", include("payments.holds_urls")),
     path("staff/", admin.site.urls),

@@ -440,13 +440,16 @@ def order_cancel(*, user, number: str, idempotency_key: str):
     raise OrderNotCancellable(Order.Status(order.status).label)
 
 
-def order_refunded(*, order: Order, actor=None, note="", parcel_returned: bool = False) -> None:
+def order_refunded(
+    *, order: Order, actor=None, note="", parcel_returned: bool = False, restock: bool = True
+) -> None:
     """Called by `payments.services.order_refund` once the gateway has refunded, order locked. A
     parcel customs returned is refunded too (shipped to refunded); its units travel back to the
-    store and are not put back on sale here."""
+    store and are not put back on sale here. `restock` False: the goods are with the buyer (a staff
+    refund of a shipped or delivered order)."""
     kind = OrderEvent.Kind.CUSTOMS_RETURNED if parcel_returned else OrderEvent.Kind.REFUNDED
     order_transition(order, Order.Status.REFUNDED, kind=kind, actor=actor, note=note)
-    if not parcel_returned:
+    if not parcel_returned and restock:
         stock_release(order)
 
 

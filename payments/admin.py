@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import LedgerEntry, LedgerTransaction, Payment, PaymentAttempt, Refund
+from .models import (
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    PaymentAttempt,
+    Payout,
+    PayoutBatch,
+    PayoutEvent,
+    Refund,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,8 +53,8 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("order", "payment", "amount", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("order", "payment", "reason", "amount", "status", "created_at")
+    list_filter = ("status", "reason")
     list_select_related = ("order", "payment")
 
 
@@ -61,3 +70,26 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     list_select_related = ("payment",)
     inlines = [EntryInline]
+
+
+class PayoutEventInline(ReadOnlyInline):
+    model = PayoutEvent
+    fields = ("created_at", "from_status", "to_status", "actor", "note", "transaction")
+    readonly_fields = fields
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    """Payouts are requested, batched, paid and failed through services (the finance pages)."""
+
+    list_display = ("reference", "merchant", "amount", "kind", "method", "status", "created_at", "paid_at")
+    list_filter = ("status", "kind", "method")
+    search_fields = ("reference", "merchant__name_en", "gateway_reference")
+    list_select_related = ("merchant",)
+    inlines = [PayoutEventInline]
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "created_by", "created_at", "exported_at", "paid_at", "bank_reference")
+    list_select_related = ("created_by",)

@@ -111,6 +111,96 @@ class NotFinanceStaff(DomainError):
     status = 403
 
 
+class PayoutBelowMinimum(DomainError):
+    code = "payout_below_minimum"
+    message = _("A payout must be at least %(minimum)s.")
+
+    def __init__(self, minimum):
+        super().__init__(minimum=minimum)
+
+
+class PayoutExceedsBalance(DomainError):
+    code = "payout_exceeds_balance"
+    message = _("You can pay out at most your available balance, %(available)s.")
+    status = 409
+
+    def __init__(self, available):
+        super().__init__(available=available)
+
+
+class PayoutAccountIncomplete(DomainError):
+    code = "payout_account_incomplete"
+    message = _(
+        "Enter your bank account (account holder, bank and IBAN) or connect Stripe before requesting "
+        "a payout."
+    )
+    status = 409
+
+
+class NotMerchantMember(DomainError):
+    code = "not_merchant_member"
+    message = _("Only the store's own staff may do this.")
+    status = 403
+
+
+class PayoutNotChangeable(DomainError):
+    code = "payout_not_changeable"
+    message = _("This payout is %(status)s and cannot be changed.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class NothingToBatch(DomainError):
+    code = "nothing_to_batch"
+    message = _("No bank payout is waiting to be batched.")
+    status = 409
+
+
+class BatchAlreadyPaid(DomainError):
+    code = "batch_already_paid"
+    message = _("This batch was already marked paid (bank reference %(reference)s).")
+    status = 409
+
+    def __init__(self, reference):
+        super().__init__(reference=reference)
+
+
+class BankReferenceRequired(DomainError):
+    code = "bank_reference_required"
+    message = _("Enter the bank's reference for this payment.")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    message = _("Say why the payout failed.")
+
+
+class OrderNotRefundable(DomainError):
+    code = "order_not_refundable"
+    message = _("This order cannot be refunded now: it is %(status)s.")
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)
+
+
+class TransferInProgress(DomainError):
+    code = "transfer_in_progress"
+    message = _(
+        "The transfer of this order's money to the store is still being processed. Try the refund again "
+        "in a few minutes."
+    )
+    status = 409
+
+
+class NothingToRefund(DomainError):
+    code = "nothing_to_refund"
+    message = _("Everything paid for this order has already been given back.")
+    status = 409
+
+
 class FinancePeriodInvalid(DomainError):
     code = "finance_period_invalid"
     message = _("Choose a period that ends after it starts and spans at most %(days)s days.")
@@ -167,3 +257,14 @@ class GatewayUnavailable(DomainError):
     code = "gateway_unavailable"
     message = _("The payment provider cannot be reached right now. Please try again shortly.")
     status = 503
+
+
+class PayoutsHeld(DomainError):
+    code = "payouts_held"
+    message = _(
+        "Payouts are held while your store is %(status)s: the balance stays available for refunds to buyers."
+    )
+    status = 409
+
+    def __init__(self, status):
+        super().__init__(status=status)

@@ -106,8 +106,16 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 
+    class Reason(models.TextChoices):
+        ORDER = "order", _("Order refunded before release")
+        AFTER_RELEASE = "after_release", _("Order refunded after release")
+        COMPENSATION = "compensation", _("Compensation to the buyer")
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
+    # Why the money went back to the card: the whole order (before or after release) or a part of it
+    # as a compensation (docs/rules.md, "Payouts, refunds after release and compensation").
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.ORDER)
     amount = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
     idempotency_key = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
@@ -272,6 +280,121 @@ class PayoutAccount(models.Model):
 
     def __str__(self):
         return f"payout account {self.merchant_id}"
+
+
+class PayoutBatch(models.Model):
+    """Bank payouts that finance staff pay together: exported as a CSV for the bank, then marked paid
+    with the bank's reference."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bank_reference = models.CharField(_("bank reference"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("payout batch")
+        verbose_name_plural = _("payout batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.reference
+
+
+class Payout(models.Model):
+    """Money paid out of a merchant's balance, in its settlement currency: on request, by the weekly
+    run, or (Stripe mode) the transfer that follows an order's release. Paid by a Stripe Connect
+    transfer or by a bank payout batch. Its idempotency key is stored before any gateway call."""
+
+    class Method(models.TextChoices):
+        STRIPE_TRANSFER = "stripe_transfer", _("Stripe transfer")
+        BANK_BATCH = "bank_batch", _("Bank transfer")
+
+    class Kind(models.TextChoices):
+        ON_REQUEST = "on_request", _("On request")
+        SCHEDULED = "scheduled", _("Weekly payout")
+        RELEASE_TRANSFER = "release_transfer", _("Transfer of a released order")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PROCESSING = "processing", _("Processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS = {
+        Status.REQUESTED: {Status.PROCESSING, Status.PAID, Status.FAILED},
+        Status.PROCESSING: {Status.PAID, Status.FAILED},
+        Status.PAID: set(),
+        Status.FAILED: set(),
+    }
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="payouts")
+    amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency="CNY")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
+    )
+    batch = models.ForeignKey(
+        PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    gateway_reference = models.CharField(max_length=64, blank=True)
+    failure_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A release transfer reversed for a refund after release (its key stored before the call).
+    reversal_key = models.CharField(max_length=80, blank=True)
+    reversal_reference = models.CharField(max_length=64, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payout_amount_positive"),
+            # An order's release is transferred to the connected account once.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(kind="release_transfer"),
+                name="payout_one_release_transfer_per_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class PayoutEvent(models.Model):
+    """One row per change of a payout's status (with the ledger transaction that moved its money)."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    transaction = models.ForeignKey(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.payout_id} {self.from_status}->{self.to_status}"
 
 
 class SandboxOperation(models.Model):

@@ -357,7 +357,9 @@ class StripeGateway(PaymentGateway):
                         reference=transfer.id,
                         amount=from_minor(transfer.amount, transfer.currency),
                         currency=transfer.currency.upper(),
-                        status="reversed" if transfer.reversed else "succeeded",
+                        # The transfer did move the money; its reversals are records of their own
+                        # (reconciliation would otherwise see a reversed transfer as never paid).
+                        status="succeeded",
                         created=when(transfer),
                         payment_reference=getattr(transfer, "transfer_group", None) or "",
                     )

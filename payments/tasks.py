@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .gateways import GatewayError
+
 
 @shared_task
 def escrow_release_due() -> int:
@@ -9,6 +11,46 @@ def escrow_release_due() -> int:
     from .services import release
 
     return release.escrow_release_due()
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(GatewayError,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def payout_transfer(self, payout_id: int) -> str:
+    """Send a Stripe payout (its key was stored with it); a transient `GatewayError` is retried with
+    backoff and the same key, so the money moves once."""
+    from .services import payouts
+
+    return payouts.payout_transfer_send(payout_id=payout_id).status
+
+
+@shared_task
+def payout_transfers_resume() -> int:
+    """Queue again the Stripe payouts left requested or processing (`services.payout_transfers_resume`)."""
+    from .services import payouts
+
+    return payouts.payout_transfers_resume()
+
+
+@shared_task
+def payouts_run_scheduled() -> int:
+    """The weekly payout run (`PAYOUT_WEEKDAY`)."""
+    from .services import payouts
+
+    return payouts.payouts_run_scheduled()
+
+
+@shared_task
+def compensations_pay_due() -> int:
+    """Pay the buyers every compensation the logistics deadlines recorded and nobody has paid yet."""
+    from .services import refunds
+
+    return refunds.compensations_pay_due()
 
 
 @shared_task(bind=True, max_retries=5)

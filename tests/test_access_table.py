@@ -204,6 +204,9 @@ TABLE = [
     R("seller/products/import/<pk>/",                      "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/products/import/<pk>/status/",               "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
     R("seller/products/import/<pk>/errors.csv",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product_import),
+    R("seller/finance/payouts/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/finance/payouts/request/",                   "POST",    LOGIN,        403,          NOT_YET,      400,          400,          403,    403),  # no amount: the form again
+    R("seller/finance/payouts/account/",                   "POST",    LOGIN,        403,          NOT_YET,      302,          302,          403,    403),  # each store's own account
     R("seller/orders/",                                    "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/shipments/<waybill>/events/add/",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, waybill=W.waybill),
     R("seller/orders/<number>/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
@@ -231,6 +234,13 @@ TABLE = [
     R("staff/review/merchants/<pk>/<action>/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.merchant, action="suspend"),
     # --- The logistics console: platform staff only -------------------------------------------------
     R("staff/logistics/customs/",                          "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
+    R("staff/finance/payouts/",                            "GET",     LOGIN,        403,          403,          403,          403,          403,    200),  # finance staff only
+    R("staff/finance/payouts/batches/new/",                "POST",    LOGIN,        403,          403,          403,          403,          403,    302),  # nothing to batch: back with the reason
+    R("staff/finance/payouts/batches/<pk>/",               "GET",     LOGIN,        403,          403,          403,          403,          403,    200, pk=W.payout_batch),
+    R("staff/finance/payouts/batches/<pk>/export.csv",     "GET",     LOGIN,        403,          403,          403,          403,          403,    200, pk=W.payout_batch),
+    R("staff/finance/payouts/batches/<pk>/paid/",          "POST",    LOGIN,        403,          403,          403,          403,          403,    302, pk=W.payout_batch, body={"bank_reference": "BANK-1"}),
+    R("staff/finance/payouts/<pk>/failed/",                "POST",    LOGIN,        403,          403,          403,          403,          403,    302, pk=W.payout, body={"reason": "IBAN closed"}),
+    R("staff/finance/refunds/",                            "GET",     LOGIN,        403,          403,          403,          403,          403,    200),
     R("staff/logistics/customs/<pk>/",                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.held_declaration),
     R("staff/logistics/customs/<pk>/resolve/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.held_declaration),  # no body: sent back to the form
     R("staff/logistics/late-deliveries/",                  "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
@@ -291,6 +301,8 @@ TABLE = [
     R("api/v1/payments/<reference>/",                      "GET",     API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment),
     R("api/v1/payments/<reference>/confirm/",              "POST",    API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment, body=CARD),
     # --- API: the merchant's application, brands, documents and products ----------------------------
+    R("api/v1/seller/payouts/",                            "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/payouts/",                            "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
     R("api/v1/seller/application/",                        "GET",     API_ANON,     403,          200,          404,          404,          403,    403),
     R("api/v1/seller/application/",                        "PATCH",   API_ANON,     403,          400,          404,          404,          403,    403),
     R("api/v1/seller/application/start/",                  "POST",    API_ANON,     201,          400,          400,          400,          400,    400),
@@ -346,6 +358,12 @@ TABLE = [
     R("api/v1/review/merchants/<pk>/blacklist/",           "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
     R("api/v1/review/merchants/<pk>/lift-blacklist/",      "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.merchant),
     # --- API: logistics (platform staff) --------------------------------------------------------------
+    R("api/v1/staff/payout-batches/",                      "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
+    R("api/v1/staff/payout-batches/",                      "POST",    API_ANON,     403,          403,          403,          403,          403,    409),  # nothing to batch
+    R("api/v1/staff/payout-batches/<pk>/mark-paid/",       "POST",    API_ANON,     403,          403,          403,          403,          403,    400, pk=W.payout_batch),
+    R("api/v1/staff/payout-batches/<pk>/export/",          "GET",     API_ANON,     403,          403,          403,          403,          403,    200, pk=W.payout_batch),
+    R("api/v1/staff/payouts/<pk>/fail/",                   "POST",    API_ANON,     403,          403,          403,          403,          403,    400, pk=W.payout),
+    R("api/v1/staff/refunds/",                             "POST",    API_ANON,     403,          403,          403,          403,          403,    400),
     # --- API: finance (platform finance staff) --------------------------------------------------------
     R("api/v1/staff/finance/summary/",                     "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
     R("api/v1/staff/finance/reconciliation/",              "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
@@ -566,11 +584,29 @@ def _build_world(private_root: Path) -> dict:
     superuser = UserFactory(
         username="access-superuser", is_staff=True, is_superuser=True, role=User.Role.STAFF
     )
+    # A bank payout of the store, in a batch (payments, "Payouts, refunds after release and compensation").
+    from djmoney.money import Money
+
+    from payments.models import Payout, PayoutBatch
+
+    payout_batch = PayoutBatch.objects.create(reference="PBACCESS", created_by=superuser)
+    payout = Payout.objects.create(
+        reference="POACCESS",
+        merchant=store,
+        amount=Money("100.00", store.settlement_currency),
+        method=Payout.Method.BANK_BATCH,
+        kind=Payout.Kind.ON_REQUEST,
+        status=Payout.Status.PROCESSING,
+        batch=payout_batch,
+        idempotency_key="payout:POACCESS",
+    )
     # The payment of the parcel held by customs is also on hold (finance staff lift it).
     from payments.models import ReleaseHold
 
     release_hold = ReleaseHold.objects.create(order=shipped_order, reason="Access table", placed_by=superuser)
     ids = {
+        "payout_batch": payout_batch.pk,
+        "payout": payout.pk,
         "category": category.slug,
         "brand": brand.slug,
         "store": store.slug,

@@ -21,6 +21,7 @@ from marketplace.money import format_money
 from ..errors import (
     IdempotencyKeyReused,
     LedgerUnbalanced,
+    NothingToRefund,
     PaymentAlreadyMade,
     PaymentCancelled,
     PaymentInProgress,
@@ -88,21 +89,53 @@ def escrow_hold(*, payment: Payment, orders) -> LedgerTransaction:
     )
 
 
+def order_held(order) -> tuple[Decimal, Decimal]:
+    """What the ledger holds for an order before release (CNY): (escrow, tax owed to customs). A
+    compensation paid while the money is held has already come out of the escrow."""
+    from django.db.models import Sum
+
+    def held(account):
+        total = LedgerEntry.objects.filter(account=account, order=order, amount_currency="CNY").aggregate(
+            t=Sum("amount")
+        )["t"]
+        return -(total or Decimal("0"))
+
+    return held(LedgerAccount.ESCROW), held(LedgerAccount.TAX_PAYABLE)
+
+
+def order_refunded_total(order) -> Decimal:
+    """Everything already given back to the card for this order (refunds and compensations)."""
+    from django.db.models import Sum
+
+    total = order.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(t=Sum("amount"))["t"]
+    return total or Decimal("0")
+
+
+def order_refundable_before_release(order) -> Decimal:
+    """A refund before release gives back what the ledger still holds for the order (escrow + tax),
+    never more than was paid for it less what was already given back."""
+    escrow, tax = order_held(order)
+    return max(Decimal("0"), min(escrow + tax, order.total.amount - order_refunded_total(order)))
+
+
 def escrow_refund(*, refund: Refund, order) -> LedgerTransaction:
-    """A refund before release comes out of the order's escrow and its tax."""
-    amount_check_positive(refund.amount)
+    """A refund before release comes out of the order's tax owed and its escrow (what they hold:
+    after a compensation paid from escrow, less than the order's amounts). The escrow then holds
+    nothing more for the order."""
+    amount = amount_check_positive(refund.amount)
+    _escrow, tax = order_held(order)
+    tax_part = min(tax, amount)
     return ledger_post(
         kind=LedgerTransaction.Kind.REFUND,
         entries=[
-            (LedgerAccount.ESCROW, order, order.escrow_amount.amount),
-            (LedgerAccount.TAX_PAYABLE, order, order.tax_total.amount),
-            (LedgerAccount.GATEWAY_CLEARING, None, -refund.amount.amount),
+            (LedgerAccount.ESCROW, order, amount - tax_part),
+            (LedgerAccount.TAX_PAYABLE, order, tax_part),
+            (LedgerAccount.GATEWAY_CLEARING, None, -amount),
         ],
         payment=refund.payment,
         refund=refund,
         description=f"refund order {order.number}",
     )
-
 
 # ---------------------------------------------------------------------------------------- payments
 
@@ -246,13 +279,20 @@ def order_check_no_refund_processing(*, order) -> None:
         raise RefundInProgress()
 
 
-def order_refund(*, order, idempotency_key: str, actor=None, parcel_returned: bool = False) -> Refund:
+def order_refund(
+    *, order, idempotency_key: str, actor=None, parcel_returned: bool = False, staff_decision: bool = False
+) -> Refund:
     """Refund a paid order in full through the gateway, out of its escrow. The order becomes
     refunded and its stock returns. Idempotent by key.
 
     `parcel_returned`: customs returned the parcel (`logistics.services.customs.customs_hold_resolve`),
     the one way a shipped order is refunded; its units are not put back on sale (they travel back to
-    the store, which restocks them itself)."""
+    the store, which restocks them itself). `staff_decision`: finance staff refund a shipped or
+    delivered order before release (`refunds.order_refund_by_staff`); the goods are with the buyer, so
+    nothing is restocked.
+
+    The amount is what the ledger holds for the order (escrow + tax; a compensation already paid from
+    the escrow is not refunded twice), never more than was paid for it."""
     from orders import services as order_services
     from orders.errors import OrderNotCancellable
     from orders.models import Order, OrderEvent
@@ -265,14 +305,22 @@ def order_refund(*, order, idempotency_key: str, actor=None, parcel_returned: bo
                 raise IdempotencyKeyReused()
             return refund
         refundable = (Order.Status.PAID, Order.Status.SHIPPED) if parcel_returned else (Order.Status.PAID,)
+        if staff_decision:
+            refundable = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
         if order.status not in refundable:
             raise OrderNotCancellable(Order.Status(order.status).label)
-        amount_check_positive(order.total)
         order_check_no_refund_processing(order=order)
+        amount = order_refundable_before_release(order)
+        if amount <= 0:
+            raise NothingToRefund()
         try:
             with transaction.atomic():
                 refund = Refund.objects.create(
-                    payment=order.payment, order=order, amount=order.total, idempotency_key=idempotency_key
+                    payment=order.payment,
+                    order=order,
+                    amount=Money(amount, "CNY"),
+                    idempotency_key=idempotency_key,
+                    reason=Refund.Reason.ORDER,
                 )
         except IntegrityError as exc:
             raise IdempotencyKeyReused() from exc
@@ -299,6 +347,7 @@ def order_refund(*, order, idempotency_key: str, actor=None, parcel_returned: bo
                 actor=actor,
                 note=_("%(amount)s refunded to the card.") % {"amount": format_money(refund.amount)},
                 parcel_returned=parcel_returned,
+                restock=not staff_decision or order.status == Order.Status.PAID,
             )
         else:
             refund.status = Refund.Status.FAILED

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('merchants', '0008_security_deposit'),
-        ('payments', '0006_gateway_event'),
+        ('payments', '0007_payouts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
