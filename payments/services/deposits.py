@@ -39,6 +39,7 @@ from ..errors import DepositNothingDue, DepositNotPayable, PaymentInProgress, am
 from ..gateways import get_gateway
 from ..models import LedgerAccount, LedgerTransaction, Payment, PaymentAttempt
 from .core import _reference, ledger_post
+from .refunds import DEPOSIT_DRAW_FOLLOWUPS
 
 __all__ = [
     "deposit_payment_start",
@@ -46,6 +47,7 @@ __all__ = [
     "deposit_payment_create",
     "deposit_payment_succeeded",
     "deposits_check",
+    "deposit_check_merchant",
     "deposit_system_user",
 ]
 
@@ -223,65 +225,83 @@ def deposits_check(*, now=None) -> dict[str, int]:
     `SECURITY_DEPOSIT_GRACE_DAYS` after the reminder, it is suspended once through
     `merchant_suspend`; back at the requirement, the shortfall is cleared. Returns the counts."""
     now = now or timezone.now()
-    grace = timedelta(days=settings.SECURITY_DEPOSIT_GRACE_DAYS)
     counts = {"reminded": 0, "suspended": 0, "cleared": 0}
     pks = list(
         SecurityDeposit.objects.filter(paid_at__isnull=False).order_by("pk").values_list("pk", flat=True)
     )
-    system = None
     for pk in pks:
-        with transaction.atomic():
-            deposit = SecurityDeposit.objects.select_for_update().get(pk=pk)
-            merchant = Merchant.objects.get(pk=deposit.merchant_id)
-            if merchant.status not in PAYABLE:
-                continue  # blacklisted: its money is frozen, the store already closed
-            requirement = _requirement_refresh(deposit, merchant)
-            held = merchant_selectors.deposit_held(merchant)
-            if held >= requirement.required:
-                if deposit.shortfall_since is not None:
-                    _deposit_whole(deposit, merchant, actor=None, now=now)
-                    counts["cleared"] += 1
-                continue
-            shortfall = Money(requirement.required - held, requirement.currency)
-            if deposit.shortfall_since is None:
-                deposit.shortfall_since = deposit.reminded_at = now
-                deposit.save(update_fields=["shortfall_since", "reminded_at", "updated_at"])
-                deadline = timezone.localtime(now + grace)
-                merchant_services.merchant_event_record(
-                    merchant=merchant,
-                    kind=MerchantEvent.Kind.DEPOSIT_SHORTFALL,
-                    note=format_money(shortfall),
-                    subject=_("Please top up your security deposit"),
-                    body=_(
-                        "Your security deposit is below the required %(required)s: the platform holds "
-                        "%(held)s. Please pay the %(shortfall)s missing in the seller dashboard "
-                        "(Finance) by %(deadline)s, or your store will be suspended."
-                    )
-                    % {
-                        "required": format_money(requirement.required, requirement.currency),
-                        "held": format_money(held, requirement.currency),
-                        "shortfall": format_money(shortfall),
-                        "deadline": f"{deadline:%Y-%m-%d %H:%M}",
-                    },
-                    shortfall=str(shortfall.amount),
-                )
-                counts["reminded"] += 1
-            elif deposit.suspended_at is None and deposit.reminded_at + grace <= now:
-                if merchant.status == Merchant.Status.APPROVED:
-                    system = system or deposit_system_user()
-                    merchant_services.merchant_suspend(
-                        merchant=merchant,
-                        actor=system,
-                        reason=_(
-                            "The security deposit is %(shortfall)s below the required amount %(days)s "
-                            "days after the reminder."
-                        )
-                        % {
-                            "shortfall": format_money(shortfall),
-                            "days": settings.SECURITY_DEPOSIT_GRACE_DAYS,
-                        },
-                    )
-                deposit.suspended_at = now
-                deposit.save(update_fields=["suspended_at", "updated_at"])
-                counts["suspended"] += 1
+        outcome = _deposit_check_one(pk, now=now)
+        if outcome:
+            counts[outcome] += 1
     return counts
+
+
+def deposit_check_merchant(merchant_id: int, *, now=None) -> str | None:
+    """The daily check for one store, at once: `DEPOSIT_DRAW_FOLLOWUPS` calls it after a refund or a
+    compensation drew on its deposit, so the reminder does not wait for the night."""
+    pk = (
+        SecurityDeposit.objects.filter(merchant_id=merchant_id, paid_at__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return _deposit_check_one(pk, now=now or timezone.now()) if pk else None
+
+
+def _deposit_check_one(pk: int, *, now) -> str | None:
+    """Check one deposit under its lock: "reminded", "suspended", "cleared" or None (nothing to do)."""
+    grace = timedelta(days=settings.SECURITY_DEPOSIT_GRACE_DAYS)
+    with transaction.atomic():
+        deposit = SecurityDeposit.objects.select_for_update().get(pk=pk)
+        merchant = Merchant.objects.get(pk=deposit.merchant_id)
+        if merchant.status not in PAYABLE:
+            return None  # blacklisted: its money is frozen, the store already closed
+        requirement = _requirement_refresh(deposit, merchant)
+        held = merchant_selectors.deposit_held(merchant)
+        if held >= requirement.required:
+            if deposit.shortfall_since is None:
+                return None
+            _deposit_whole(deposit, merchant, actor=None, now=now)
+            return "cleared"
+        shortfall = Money(requirement.required - held, requirement.currency)
+        if deposit.shortfall_since is None:
+            deposit.shortfall_since = deposit.reminded_at = now
+            deposit.save(update_fields=["shortfall_since", "reminded_at", "updated_at"])
+            deadline = timezone.localtime(now + grace)
+            merchant_services.merchant_event_record(
+                merchant=merchant,
+                kind=MerchantEvent.Kind.DEPOSIT_SHORTFALL,
+                note=format_money(shortfall),
+                subject=_("Please top up your security deposit"),
+                body=_(
+                    "Your security deposit is below the required %(required)s: the platform holds "
+                    "%(held)s. Please pay the %(shortfall)s missing in the seller dashboard "
+                    "(Finance) by %(deadline)s, or your store will be suspended."
+                )
+                % {
+                    "required": format_money(requirement.required, requirement.currency),
+                    "held": format_money(held, requirement.currency),
+                    "shortfall": format_money(shortfall),
+                    "deadline": f"{deadline:%Y-%m-%d %H:%M}",
+                },
+                shortfall=str(shortfall.amount),
+            )
+            return "reminded"
+        if deposit.suspended_at is None and deposit.reminded_at + grace <= now:
+            if merchant.status == Merchant.Status.APPROVED:
+                merchant_services.merchant_suspend(
+                    merchant=merchant,
+                    actor=deposit_system_user(),
+                    reason=_(
+                        "The security deposit is %(shortfall)s below the required amount %(days)s "
+                        "days after the reminder."
+                    )
+                    % {"shortfall": format_money(shortfall), "days": settings.SECURITY_DEPOSIT_GRACE_DAYS},
+                )
+            deposit.suspended_at = now
+            deposit.save(update_fields=["suspended_at", "updated_at"])
+            return "suspended"
+    return None
+
+
+if deposit_check_merchant not in DEPOSIT_DRAW_FOLLOWUPS:
+    DEPOSIT_DRAW_FOLLOWUPS.append(deposit_check_merchant)

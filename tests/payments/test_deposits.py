@@ -28,6 +28,7 @@ from tests.factories import (
     ProductFactory,
     StaffFactory,
     UserFactory,
+    paid_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +378,33 @@ def test_finance_staff_see_who_has_paid(rates, client, django_assert_max_num_que
     assert status.shortfall == Decimal("1000.00") and status.days_left == 15 and status.reminded_at
     short_only = client.get("/staff/finance/deposits/?show=short").content.decode()
     assert paid.merchant.slug not in short_only and short.merchant.slug in short_only
+
+
+def test_a_refund_after_release_drawing_on_the_deposit_reminds_at_once(
+    rates, django_capture_on_commit_callbacks
+):
+    from .payout_helpers import bank_details, finance_staff, release
+
+    owner = _member(settlement_currency="USD")
+    merchant = owner.merchant
+    pay_deposit(owner)
+    order = release(paid_order(merchant=merchant, prices=("300.00",)))
+    bank_details(merchant)
+    services.payout_request(  # the whole balance paid out: the refund must come from the deposit
+        merchant=merchant, actor=owner.user, amount=services.merchant_available_balance(merchant).amount
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_refund_by_staff(order=order, actor=finance_staff(), idempotency_key="draw-1")
+    deposit = SecurityDeposit.objects.get(merchant=merchant)
+    assert deposit.shortfall_since is not None and deposit.reminded_at is not None
+    assert [m.subject for m in mail.outbox][-1:] == ["Please top up your security deposit"]
+    status = merchant_selectors.deposit_status(merchant)
+    assert status.shortfall > 0 and status.held == status.required - status.shortfall
+    # The statement shows the draw as a change of the deposit.
+    row = next(
+        merchant_selectors.statement_row(txn, "USD")
+        for txn in merchant_selectors.statement(merchant)
+        if txn.kind == LedgerTransaction.Kind.REFUND_AFTER_RELEASE
+    )
+    assert row.deposit == -status.shortfall
