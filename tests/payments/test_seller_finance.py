@@ -68,6 +68,7 @@ def test_the_overview_shows_balance_escrow_and_deposit_from_the_ledger(store, cl
     scripts = re.findall(r"<script[^>]*>", body)
     assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts)  # no inline code
     assert 'data-deposit="due"' in body and "data-deposit-pay" in body
+    assert 'href="/seller/finance/statement/"' in body and 'href="/seller/finance/payouts/"' in body
     chart = json.loads(re.search(r'id="releases-data"[^>]*>(.*?)</script>', body).group(1))
     assert len(chart["labels"]) == 30 and Decimal(chart["values"][-1]) == overview.balance
     assert 'href="/seller/finance/"' in client.get("/seller/").content.decode()  # in the navigation
