@@ -79,7 +79,8 @@ class Category(LocalizedFieldsMixin, models.Model):
         blank=True,
         help_text=_("0.02 to 0.05; blank takes the parent category's rate."),
     )
-    # A special category's merchants pay the higher security deposit (docs/rules.md, "Money out").
+    # A special category's merchants pay the higher security deposit (docs/rules.md, "Security deposit
+    # and the merchant's finance pages").
     special_deposit = models.BooleanField(_("higher security deposit"), default=False)
 
     class Meta:

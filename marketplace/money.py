@@ -121,7 +121,8 @@ def round_currency(amount: Decimal, currency: str) -> Decimal:
 
 def from_cny(amount_cny: Decimal, rate: Decimal, currency: str) -> Decimal:
     """A CNY amount in another currency at `rate` (CNY per unit of that currency), rounded once to
-    that currency's minor unit: the escrow release and deposit conversions (docs/rules.md, "Money out")."""
+    that currency's minor unit: the escrow release and deposit conversions (docs/rules.md, "The escrow
+    ledger")."""
     if currency == "CNY":
         return round_cny(amount_cny)
     return round_currency(Decimal(amount_cny) / Decimal(rate), currency)

@@ -403,7 +403,7 @@ PAYMENT_GATEWAY_CLASS = env.str(
 # documentation pages, whose packaged templates carry inline scripts) may run inline scripts.
 CSP_INLINE_SCRIPT_PATHS = ("/api/v1/docs/", "/api/v1/redoc/")
 
-# Money out (payments/services, docs/rules.md "Money out"): days after delivery before the escrow is
+# Money out (payments/services, docs/rules.md "The escrow ledger"): days after delivery before the escrow is
 # released without the shopper's confirmation; the commission rate of a category without its own.
 ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
 COMMISSION_RATE_DEFAULT = env.str("COMMISSION_RATE_DEFAULT", default="0.05")

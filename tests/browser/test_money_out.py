@@ -60,6 +60,7 @@ def test_confirmed_money_reaches_the_store_its_statement_a_payout_and_the_financ
     page.goto(live_server.url + "/seller/finance/")
     balance = page.locator("[data-figure=balance]").inner_text()
     assert any(ch.isdigit() for ch in balance) and balance.strip() not in ("0", "¥0", "JP¥0")
+    page.wait_for_timeout(1500)  # the chart's bars grow in (Chart.js animation)
     screenshot("money-out-seller-finance")
     page.goto(live_server.url + "/seller/finance/statement/")
     release_row = page.locator("tr[data-row=release]").first
@@ -79,11 +80,15 @@ def test_confirmed_money_reaches_the_store_its_statement_a_payout_and_the_financ
     assert payout.amount.amount == Decimal(net).quantize(Decimal("0.01"))
     assert payout.status == Payout.Status.REQUESTED
     screenshot("money-out-seller-payouts")
+    page.goto(live_server.url + "/seller/finance/statement/")
+    assert page.locator("tr[data-row=payout]").count() == 1
+    screenshot("money-out-seller-statement-after-payout")
 
     # Finance staff see the release on the finance page and the payout waiting for the bank.
     _log_in(page, live_server, "finance-clerk", "pass12345word")
     page.goto(live_server.url + "/staff/finance/")
     assert order.merchant.name in page.content() or order.merchant.name_en in page.content()
+    page.wait_for_timeout(1500)
     screenshot("money-out-staff-finance")
     page.goto(live_server.url + "/staff/finance/payouts/")
     assert payout.reference in page.content()
