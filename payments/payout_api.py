@@ -9,7 +9,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
 from merchants.permissions import IsApprovedStore, IsMerchantMember
@@ -92,7 +92,7 @@ class RefundSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------------------------------ seller
 
 
-class SellerPayoutsView(GenericAPIView):
+class SellerPayoutsView(ListAPIView):
     """The store's payouts (newest first); POST requests one (at least the minimum, at most the
     available balance, in the store's settlement currency)."""
 
@@ -102,10 +102,6 @@ class SellerPayoutsView(GenericAPIView):
 
     def get_queryset(self):
         return services.merchant_payouts(self.request.user.merchant)
-
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PayoutSerializer(page, many=True).data)
 
     @extend_schema(
         request=PayoutRequestInputSerializer,
@@ -127,7 +123,7 @@ class SellerPayoutsView(GenericAPIView):
 # ------------------------------------------------------------------------------------------- staff
 
 
-class PayoutBatchesView(GenericAPIView):
+class PayoutBatchesView(ListAPIView):
     """Bank payout batches (newest first); POST gathers the requested bank payouts into a new batch."""
 
     permission_classes = [IsFinanceStaff]
@@ -138,10 +134,6 @@ class PayoutBatchesView(GenericAPIView):
         return PayoutBatch.objects.prefetch_related("payouts__order", "payouts__batch").order_by(
             "-created_at", "-id"
         )
-
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PayoutBatchSerializer(page, many=True).data)
 
     @extend_schema(
         request=BatchCreateInputSerializer,
