@@ -89,11 +89,16 @@ def merchant_currency(merchant) -> str:
     return merchant.settlement_currency or "CNY"
 
 
+CENT = Decimal("0.01")
+
+
 def _account_balance(account: str, merchant, currency: str) -> Decimal:
     total = LedgerEntry.objects.filter(
         account=account, merchant=merchant, amount_currency=currency
     ).aggregate(t=Sum("amount"))["t"]
-    return -(total or Decimal("0"))
+    # Entries have 2 decimal places; SQLite sums decimals as floating point (10.00 - 9.71 gives
+    # 0.289999999999999): back to the cent, or the whole balance could not be paid out.
+    return -Decimal(total or 0).quantize(CENT)
 
 
 def merchant_available_balance(merchant) -> Money:

@@ -70,7 +70,7 @@ def _order_account(account, order) -> Decimal:
     total = LedgerEntry.objects.filter(account=account, order=order, amount_currency="CNY").aggregate(
         t=Sum("amount")
     )["t"]
-    return total or Decimal("0")
+    return Decimal(total or 0).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
 
 
 def _merchant_entries(order, amount_cny: Decimal) -> tuple[list, Decimal]:

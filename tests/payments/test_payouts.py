@@ -339,3 +339,29 @@ def test_a_suspended_or_blacklisted_store_is_not_paid_out(usd_released, settings
             services.payout_request(merchant=merchant, actor=member(merchant), amount=available)
         assert services.payouts_run_scheduled() == 0
     assert not Payout.objects.exists()
+
+
+def test_the_balance_is_exact_to_the_cent_whatever_the_database_sums(rates, settings):
+    """SQLite sums decimals as floating point (10.00 - 9.71 = 0.289999999999999): the balance is read
+    back to the cent, so the whole of it can be paid out (found by the money state machine)."""
+    from djmoney.money import Money
+
+    from payments.models import LedgerAccount, LedgerTransaction
+
+    settings.PAYOUT_MINIMUM_CNY = "0.01"
+    merchant = MerchantFactory(settlement_currency="USD")
+    bank_details(merchant)
+    for amount in ("10.00", "-9.71"):
+        money = Money(amount, "USD")
+        services.ledger_post(
+            kind=LedgerTransaction.Kind.RELEASE,
+            entries=[
+                (LedgerAccount.GATEWAY_CLEARING, None, money),
+                (LedgerAccount.MERCHANT_BALANCE, None, -money, merchant),
+            ],
+            merchant=merchant,
+        )
+    assert services.merchant_available_balance(merchant).amount == Decimal("0.29")
+    payout = services.payout_request(merchant=merchant, actor=member(merchant), amount=Decimal("0.29"))
+    assert payout.amount.amount == Decimal("0.29")
+    assert services.merchant_available_balance(merchant).amount == 0
