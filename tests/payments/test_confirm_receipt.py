@@ -20,6 +20,12 @@ from tests.factories import MerchantFactory, MerchantMemberFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English wording of pages and emails (the site's default is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 
 def finance_staff(*codenames):
     staff = StaffFactory()

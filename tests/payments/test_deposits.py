@@ -33,6 +33,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English wording of pages and emails (the site's default is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 CARD = {"holder": "Sato", "number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
 
 

@@ -26,6 +26,12 @@ from payments.models import (
 from tests.factories import MerchantFactory, StaffFactory, paid_order
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English wording of pages and emails (the site's default is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+
 Kind = ReconciliationDifference.Kind
 
 
