@@ -35,7 +35,7 @@ def test_confirming_receipt_through_the_dialog_completes_the_order(live_server, 
     dialog = page.locator("#confirm-dialog")
     page.click("[data-confirm-receipt]")
     assert dialog.is_visible()
-    assert "cannot take it back" in dialog.inner_text()
+    assert "无法撤回" in dialog.inner_text()  # "cannot take it back": the page is in Chinese
     screenshot("confirm-receipt-dialog")
     dialog.locator("button[value=no]").click()
     order.refresh_from_db()
