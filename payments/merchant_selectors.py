@@ -51,7 +51,7 @@ def _sum(value) -> Decimal:
 
 def _merchant_account_total(merchant: Merchant, account: str) -> Decimal:
     total = LedgerEntry.objects.filter(
-        account=account, merchant=merchant, amount_currency=merchant.settlement_currency
+        account=account, merchant=merchant, amount_currency=merchant.settlement_currency or "CNY"
     ).aggregate(t=Sum("amount"))["t"]
     return _sum(total)
 

@@ -29,6 +29,7 @@ from djmoney.money import Money
 
 from marketplace.money import format_money, from_cny, round_currency
 
+from .. import merchant_selectors
 from ..errors import (
     BankReferenceRequired,
     BatchAlreadyPaid,
@@ -89,27 +90,14 @@ def merchant_currency(merchant) -> str:
     return merchant.settlement_currency or "CNY"
 
 
-CENT = Decimal("0.01")
-
-
-def _account_balance(account: str, merchant, currency: str) -> Decimal:
-    total = LedgerEntry.objects.filter(
-        account=account, merchant=merchant, amount_currency=currency
-    ).aggregate(t=Sum("amount"))["t"]
-    # Entries have 2 decimal places; SQLite sums decimals as floating point (10.00 - 9.71 gives
-    # 0.289999999999999): back to the cent, or the whole balance could not be paid out.
-    return -Decimal(total or 0).quantize(CENT)
-
-
 def merchant_available_balance(merchant) -> Money:
-    """What the platform owes the merchant and may pay out now, in its settlement currency."""
-    currency = merchant_currency(merchant)
-    return Money(_account_balance(LedgerAccount.MERCHANT_BALANCE, merchant, currency), currency)
+    """What the platform owes the merchant and may pay out now, in its settlement currency (read
+    from the ledger, exact to the cent on every database: `merchant_selectors.merchant_balance`)."""
+    return Money(merchant_selectors.merchant_balance(merchant), merchant_currency(merchant))
 
 
 def merchant_deposit_held(merchant) -> Money:
-    currency = merchant_currency(merchant)
-    return Money(_account_balance(LedgerAccount.MERCHANT_DEPOSIT, merchant, currency), currency)
+    return Money(merchant_selectors.deposit_held(merchant), merchant_currency(merchant))
 
 
 def payout_minimum(merchant) -> Money:
