@@ -224,6 +224,10 @@ class Shipment(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="shipments")
     merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT, related_name="shipments")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OUTBOUND)
+    # A return parcel's after-sales case (the buyer sends the goods to the store's return address).
+    case = models.ForeignKey(
+        "orders.AfterSalesCase", null=True, blank=True, on_delete=models.PROTECT, related_name="shipments"
+    )
     provider = models.ForeignKey(LogisticsProvider, on_delete=models.PROTECT, related_name="shipments")
     # The card, zone and price it was quoted: a later rate card never rewrites them.
     rate_card = models.ForeignKey(RateCard, on_delete=models.PROTECT, related_name="shipments")
@@ -267,6 +271,9 @@ class Shipment(models.Model):
             # A second click on "ship", or two of the store's staff at once, makes one shipment.
             models.UniqueConstraint(
                 fields=["order"], condition=models.Q(kind="outbound"), name="shipment_one_outbound_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(kind="return"), name="shipment_one_return_per_case"
             ),
             models.CheckConstraint(
                 condition=models.Q(

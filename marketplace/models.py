@@ -28,6 +28,11 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email address"), unique=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONSUMER)
+    # The language of the emails the person receives: the one they last chose on the site (set at
+    # sign-up and when they switch), Chinese until then.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     @property
     def merchant(self):
@@ -302,6 +307,11 @@ class Product(LocalizedFieldsMixin, models.Model):
     price = MoneyField(_("from price"), max_digits=14, decimal_places=2, null=True, blank=True)
     price_cny = models.DecimalField(_("from price (CNY)"), max_digits=14, decimal_places=2, null=True)
     sales_count = models.PositiveIntegerField(_("units sold"), default=0)
+    # Kept by the review services (`orders.reviews.services`) for listings sorted by rating.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0)
     # A default rather than auto_now_add, so imports and the demo catalogue can keep a listing's date.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -492,3 +502,7 @@ class SearchSynonym(models.Model):
                     % {"max": SYNONYM_TERM_MAX_LENGTH, "terms": ", ".join(too_long)}
                 }
             )
+
+
+# The notification centre's model belongs to this app (platform core: users).
+from .notifications.models import Notification  # noqa: E402, F401

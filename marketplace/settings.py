@@ -431,3 +431,27 @@ CATALOG_DEFAULT_PAGE_SIZE = 24
 # Whole storefront pages for anonymous shoppers, on PostgreSQL (marketplace/page_cache.py). Entries are
 # keyed by the catalogue's change counter, so the expiry only frees memory; 0 turns the cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
+# After-sales (orders/cases, docs/rules.md "After-sales cases"): the store answers a request within
+# AFTERSALES_MERCHANT_RESPONSE_HOURS or it is accepted; the buyer answers an offer or a refusal, and
+# sends a return, within AFTERSALES_BUYER_RESPONSE_DAYS or the case closes; the store checks returned
+# goods within AFTERSALES_RETURN_CHECK_DAYS of their delivery or they are accepted; a completed order
+# takes requests for AFTERSALES_WINDOW_DAYS; goods returned within AFTERSALES_CUSTOMS_RETURN_DAYS of
+# customs clearance get their tax back and the buyer's quota restored; an arbitrator's request for
+# more gives ARBITRATION_INFO_DAYS by default.
+AFTERSALES_MERCHANT_RESPONSE_HOURS = env.int("AFTERSALES_MERCHANT_RESPONSE_HOURS", default=48)
+AFTERSALES_BUYER_RESPONSE_DAYS = env.int("AFTERSALES_BUYER_RESPONSE_DAYS", default=7)
+AFTERSALES_RETURN_CHECK_DAYS = env.int("AFTERSALES_RETURN_CHECK_DAYS", default=7)
+AFTERSALES_WINDOW_DAYS = env.int("AFTERSALES_WINDOW_DAYS", default=15)
+AFTERSALES_CUSTOMS_RETURN_DAYS = 30
+ARBITRATION_INFO_DAYS = env.int("ARBITRATION_INFO_DAYS", default=3)
+# Reviews (orders/reviews): a completed order's lines may be reviewed for REVIEW_WINDOW_DAYS; a review
+# may be edited once within REVIEW_EDIT_DAYS of being written.
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=90)
+REVIEW_EDIT_DAYS = 30
+# Uploaded images (marketplace/uploads.py): message images, case evidence, review photos.
+IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
+# Notification emails (marketplace/notifications): links in them start with SITE_URL.
+NOTIFICATION_EMAILS = env.bool("NOTIFICATION_EMAILS", default=True)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -7,3 +7,7 @@ from . import services
 def catalog_refresh_listing_prices() -> int:
     """Safety net: bring every listing price in line with current variant prices and rates."""
     return services.products_refresh_listing_prices()
+
+
+# The notification centre's email task lives beside its model; imported here so Celery finds it.
+from .notifications.tasks import notification_email  # noqa: E402, F401

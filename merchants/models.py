@@ -7,6 +7,7 @@ when an application is approved. Every change of state goes through `services.py
 `MerchantEvent` (and a `ReviewDecision` for reviews).
 """
 
+import datetime
 import secrets
 from pathlib import PurePath
 
@@ -55,6 +56,17 @@ class Merchant(LocalizedFieldsMixin, models.Model):
     # Approved since security deposits exist and not yet paid its deposit in full: its store stays
     # closed (nothing listed, nothing published) until it has (docs/rules.md, "Security deposit").
     awaiting_deposit = models.BooleanField(_("waiting for its security deposit"), default=False)
+    # Where returned goods go: an address in mainland China (the store's or its bonded warehouse's).
+    return_recipient = models.CharField(_("return recipient"), max_length=60, blank=True)
+    return_phone = models.CharField(_("return phone"), max_length=20, blank=True)
+    return_address = models.CharField(_("return address in mainland China"), max_length=400, blank=True)
+    # Whether the store takes back goods a buyer simply changed their mind about (unused, as sold).
+    accepts_changed_mind = models.BooleanField(
+        _("accepts returns when the buyer changed their mind"), default=True
+    )
+    # Customer service hours, China time, every day: the first-response time counts only these.
+    service_hours_start = models.TimeField(_("customer service from"), default=datetime.time(9, 0))
+    service_hours_end = models.TimeField(_("customer service until"), default=datetime.time(21, 0))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

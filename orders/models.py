@@ -204,6 +204,11 @@ class Order(models.Model):
     # When the carrier delivered: the automatic-confirmation clock of the escrow release starts here.
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Goods value (CNY) given back to the buyer's annual quota by after-sales refunds of goods returned
+    # through customs within 30 days of clearance, or never received (`selectors.quota_used`).
+    goods_returned = MoneyField(
+        _("goods returned to the quota"), max_digits=14, decimal_places=2, default_currency="CNY", default=0
+    )
 
     class Meta:
         verbose_name = _("order")
@@ -223,6 +228,10 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(tax_total__gte=0), name="order_tax_not_negative"),
             models.CheckConstraint(condition=models.Q(total__gt=0), name="order_total_positive"),
+            models.CheckConstraint(
+                condition=models.Q(goods_returned__gte=0, goods_returned__lte=models.F("goods_total")),
+                name="order_goods_returned_bounded",
+            ),
             models.CheckConstraint(
                 condition=models.Q(exchange_rate__gt=0, exchange_rate__lte=limits.RATE_MAX),
                 name="order_exchange_rate_positive_bounded",
@@ -323,10 +332,17 @@ class OrderLine(models.Model):
     tax_rate = models.DecimalField(max_digits=8, decimal_places=6)
     goods_cny = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
     tax_cny = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
+    # Units refunded through after-sales cases: a later case may ask only for the rest, and the
+    # commission at release is taken on the units kept.
+    refunded_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="order_line_refunded_within_quantity",
+            ),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1, quantity__lte=rules.MAX_QUANTITY_PER_LINE),
                 name="order_line_quantity_bounded",
@@ -405,6 +421,9 @@ class OrderEvent(models.Model):
         CUSTOMS_CLEARED = "customs_cleared", _("Cleared customs")
         CUSTOMS_HELD = "customs_held", _("Held by customs")
         CUSTOMS_RETURNED = "customs_returned", _("Returned by customs and refunded")
+        CASE_OPENED = "case_opened", _("After-sales request opened")
+        CASE_REFUNDED = "case_refunded", _("After-sales refund paid")
+        CASE_CLOSED = "case_closed", _("After-sales request closed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -419,3 +438,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.kind}"
+
+
+# After-sales, conversations and reviews live in their own modules (each with its services, pages and
+# API); their models belong to this app.
+from .cases.models import AfterSalesCase, ArbitrationInfoRequest, CaseEvent, CaseEvidence, CaseLine  # noqa: E402, F401
+from .conversations.models import Conversation, Message  # noqa: E402, F401
+from .reviews.models import ProductReview, ReviewPhoto, StoreRating  # noqa: E402, F401
+

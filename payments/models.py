@@ -110,12 +110,17 @@ class Refund(models.Model):
         ORDER = "order", _("Order refunded before release")
         AFTER_RELEASE = "after_release", _("Order refunded after release")
         COMPENSATION = "compensation", _("Compensation to the buyer")
+        AFTER_SALES = "after_sales", _("After-sales refund")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     # Why the money went back to the card: the whole order (before or after release) or a part of it
     # as a compensation (docs/rules.md, "Payouts, refunds after release and compensation").
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.ORDER)
+    # The after-sales case this refund settles (reason after_sales).
+    case = models.ForeignKey(
+        "orders.AfterSalesCase", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     amount = MoneyField(max_digits=14, decimal_places=2, default_currency="CNY")
     idempotency_key = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
@@ -165,6 +170,7 @@ class LedgerTransaction(models.Model):
         RELEASE = "release", _("Sale released")
         REFUND_AFTER_RELEASE = "refund_released", _("Refund after release")
         COMPENSATION = "compensation", _("Compensation paid")
+        AFTER_SALES_REFUND = "aftersales_refund", _("After-sales refund")
         TRANSFER_REVERSED = "transfer_reversed", _("Transfer reversed")
         PAYOUT = "payout", _("Payout")
         PAYOUT_PAID = "payout_paid", _("Payout settled")

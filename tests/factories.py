@@ -306,3 +306,35 @@ def shipment_for(order, *, provider_code="ems", weight_grams=800, waybill_number
         shipment.refresh_from_db()
     order_services.order_ship(order=order)
     return shipment
+
+
+# --- After-sales: orders further along ---------------------------------------------------------------
+
+
+def delivered_order(*, delivered_at=None, **order_kwargs):
+    """A paid order shipped (`shipment_for`) and delivered through the tracking service, as the
+    carrier's delivery scan would (needs the `rates` fixture and the seeded providers). Returns the
+    order, refreshed."""
+    from logistics.models import ShipmentEvent
+    from logistics.services.tracking import shipment_event_record
+
+    order = paid_order(**order_kwargs)
+    shipment = shipment_for(order)
+    shipment_event_record(
+        shipment=shipment,
+        kind=ShipmentEvent.Kind.DELIVERED,
+        occurred_at=delivered_at or timezone.now(),
+        source=ShipmentEvent.Source.CARRIER,
+    )
+    order.refresh_from_db()
+    return order
+
+
+def completed_order(**order_kwargs):
+    """A delivered order whose buyer confirmed receipt: its money is released to the store."""
+    from payments.services import order_confirm_receipt
+
+    order = delivered_order(**order_kwargs)
+    order_confirm_receipt(user=order.user, number=order.number)
+    order.refresh_from_db()
+    return order

@@ -100,11 +100,15 @@ def release_on_hold(order) -> bool:
 
 
 def release_blockers(order) -> list[str]:
-    """Why the order's escrow may not be released now (empty: it may). The after-sales issue adds its
-    open cases here."""
+    """Why the order's escrow may not be released now (empty: it may): a staff hold, an open
+    after-sales case."""
+    from orders.models import AfterSalesCase
+
     blockers = []
     if release_on_hold(order):
         blockers.append("hold")
+    if AfterSalesCase.objects.filter(order=order, status__in=AfterSalesCase.OPEN_STATUSES).exists():
+        blockers.append("case")
     return blockers
 
 
@@ -189,14 +193,16 @@ def order_confirm_receipt(*, user, number: str) -> LedgerTransaction:
 def escrow_release_due(*, now=None) -> int:
     """The scheduled job: release every delivered order whose confirmation period has passed and
     that nothing holds. Returns how many were released now."""
-    from orders.models import Order
+    from orders.models import AfterSalesCase, Order
 
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
     open_hold = ReleaseHold.objects.filter(order=OuterRef("pk"), lifted_at__isnull=True)
+    open_case = AfterSalesCase.objects.filter(order=OuterRef("pk"), status__in=AfterSalesCase.OPEN_STATUSES)
     due = (
         Order.objects.filter(status=Order.Status.DELIVERED, delivered_at__lte=cutoff)
         .exclude(Exists(open_hold))
+        .exclude(Exists(open_case))
         .order_by("delivered_at", "pk")
         .values_list("pk", flat=True)
     )
