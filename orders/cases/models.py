@@ -103,6 +103,8 @@ class AfterSalesCase(models.Model):
     class Meta:
         verbose_name = _("after-sales case")
         verbose_name_plural = _("after-sales cases")
+        # Platform arbitrators: the arbitration queue and decisions (staff with this permission).
+        permissions = [("arbitrate_case", "Can arbitrate after-sales cases")]
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["merchant", "status", "-created_at"]),

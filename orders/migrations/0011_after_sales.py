@@ -225,6 +225,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "after-sales case",
                 "verbose_name_plural": "after-sales cases",
+                "permissions": [("arbitrate_case", "Can arbitrate after-sales cases")],
                 "ordering": ["-created_at", "-id"],
             },
         ),
