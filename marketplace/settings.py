@@ -282,6 +282,13 @@ SPECTACULAR_SETTINGS = {
         "ShipmentEventKindEnum": "logistics.models.ShipmentEvent.Kind",
         "CarrierEventKindEnum": "logistics.tracking.serializers.CARRIER_KINDS",
         "CallbackResultEnum": "logistics.tracking.serializers.CALLBACK_RESULTS",
+        "CaseKindEnum": "orders.cases.models.AfterSalesCase.Kind",
+        "CaseReasonEnum": "orders.cases.models.AfterSalesCase.Reason",
+        "CaseStatusEnum": "orders.cases.models.AfterSalesCase.Status",
+        "CaseOutcomeEnum": "orders.cases.models.AfterSalesCase.Outcome",
+        "CasePartyEnum": "orders.cases.models.AfterSalesCase.Party",
+        "CaseEventKindEnum": "orders.cases.models.CaseEvent.Kind",
+        "CaseEvidencePartyEnum": "orders.cases.models.CaseEvidence.Party",
     },
 }
 

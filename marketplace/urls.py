@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from orders.cases import urls as case_urls
 from payments import holds_api, payout_api, payout_urls
 from payments import seller_api as payments_seller_api
 from payments import staff_api as finance_api
@@ -42,9 +43,13 @@ urlpatterns = [
     path("seller/finance/payouts/", include(payout_urls.seller)),
     # Before the seller dashboard's own routes: the seller connects its Stripe account.
     path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
+    # After-sales: the store's cases and settings (before the seller dashboard's own routes)
+    path("", include(case_urls.seller)),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
+    # After-sales: the shopper's requests
+    path("", include(case_urls.shopper)),
     path("pay/", include("payments.urls")),
     path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),
@@ -122,6 +127,7 @@ urlpatterns = [
         name="api-seller-shipping-labels",
     ),
     *tracking_urls.api_urls,
+    *case_urls.api_urls,
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -134,6 +140,7 @@ urlpatterns = [
     path("staff/finance/refunds/", include(payout_urls.refunds)),
     path("staff/finance/", include("payments.staff_urls")),
     path("staff/finance/holds/", include("payments.holds_urls")),
+    path("", include(case_urls.staff)),  # platform arbitration, before the staff console
     path("staff/", admin.site.urls),
 ]
 

@@ -831,3 +831,40 @@ def merchant_blacklist_lift(*, merchant: Merchant, actor: User, reason: str) -> 
     merchant.save(update_fields=["status"])
     _event(merchant, MerchantEvent.Kind.BLACKLIST_LIFTED, actor, reason)
     return merchant
+
+
+# --- After-sales settings (issue 13) -----------------------------------------------------------------
+
+RETURN_SETTINGS_FIELDS = (
+    "return_recipient",
+    "return_phone",
+    "return_address",
+    "accepts_changed_mind",
+    "service_hours_start",
+    "service_hours_end",
+)
+
+
+def merchant_return_settings_update(*, merchant, actor, **values) -> Merchant:
+    """The store's after-sales settings: where returns go (an address in mainland China), whether it
+    takes back goods a buyer changed their mind about, its customer service hours (China time). Only
+    its own staff; the service hours must not end before they start."""
+    from django.core.exceptions import PermissionDenied
+
+    from marketplace.errors import DomainError
+
+    unknown = set(values) - set(RETURN_SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"not a return setting: {sorted(unknown)}")
+    if getattr(actor, "merchant", None) is None or actor.merchant.pk != merchant.pk:
+        raise PermissionDenied
+    start = values.get("service_hours_start", merchant.service_hours_start)
+    end = values.get("service_hours_end", merchant.service_hours_end)
+    if end <= start:
+        raise DomainError(_("The end of the service hours must come after their start."))
+    with transaction.atomic():
+        locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        for name, value in values.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.save(update_fields=list(values))
+    return locked

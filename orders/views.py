@@ -19,6 +19,7 @@ from marketplace.money import format_cny
 from payments.models import Payment
 
 from . import rules, selectors, services
+from .cases import selectors as case_selectors
 from .context_processors import CART_SESSION_KEY
 from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
@@ -254,6 +255,9 @@ def order_detail(request, number):
             "Status": Order.Status,
             "shipment": shipment,
             "hold_reason": hold_reason,
+            # After-sales: this order's requests and whether a new one may be asked for.
+            "order_cases": list(order.cases.order_by("-created_at", "-id")),
+            "case_allowed": case_selectors.order_case_allowed(order),
         },
     )
 
