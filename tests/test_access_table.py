@@ -48,6 +48,10 @@ from rest_framework.views import APIView
 from marketplace.models import ApiToken
 
 ROLES = ("anonymous", "shopper", "applicant", "merchant", "other_merchant", "staff", "superuser")
+# Columns a row may add by keyword (after-sales, issue 13): another shopper (must never reach the first
+# shopper's cases) and a platform arbitrator (staff with `orders.arbitrate_case`). A row without them
+# does not test them.
+EXTRA_ROLES = ("other_shopper", "arbitrator")
 
 LOGIN = "LOGIN"  # 302 to the site's login page, with ?next=
 ADMIN_LOGIN = "ADMIN_LOGIN"  # 302 to the staff console's login page
@@ -106,8 +110,9 @@ class Row:
         return f"{self.method} /{self.route}" + (f" ({objects})" if self.variant else "")
 
 
-def R(route, method, anonymous, shopper, applicant, merchant, other_merchant, staff, superuser, *, pending="", body=None, get=405, variant=False, **args):
+def R(route, method, anonymous, shopper, applicant, merchant, other_merchant, staff, superuser, *, pending="", body=None, get=405, variant=False, other_shopper=None, arbitrator=None, **args):
     answers = dict(zip(ROLES, (anonymous, shopper, applicant, merchant, other_merchant, staff, superuser), strict=True))
+    answers |= {role: answer for role, answer in (("other_shopper", other_shopper), ("arbitrator", arbitrator)) if answer is not None}
     return Row(route, method, answers, args, pending, body, get, variant)
 
 
@@ -377,6 +382,46 @@ TABLE = [
     R("api/v1/staff/release-holds/",                       "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
     R("api/v1/staff/release-holds/",                       "POST",    API_ANON,     403,          403,          403,          403,          403,    400),
     R("api/v1/staff/release-holds/<pk>/lift/",             "POST",    API_ANON,     403,          403,          403,          403,          403,    200, pk=W.release_hold),
+    # --- After-sales (issue 13): the shopper's requests, the store's answers, platform arbitration ------
+    # The case (W.case) is the shopper's, on the first store's shipped order; its evidence photo is the
+    # shopper's. Another shopper sees none of it; arbitrators read any case on their own pages.
+    R("after-sales/",                                      "GET",     LOGIN,        200,          200,          200,          200,          200,    200, other_shopper=200, arbitrator=200),
+    R("orders/<number>/after-sales/",                      "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.order, other_shopper=404, arbitrator=404),
+    R("orders/<number>/after-sales/",                      "POST",    LOGIN,        400,          404,          404,          404,          404,    404, number=W.order, get=200, other_shopper=404, arbitrator=404),  # nothing ticked: the form again
+    R("orders/<number>/after-sales/",                      "GET",     LOGIN,        302,          404,          404,          404,          404,    404, number=W.case_order, variant=True, other_shopper=404, arbitrator=404),  # a case is open: to it
+    R("after-sales/<number>/",                             "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),
+    R("after-sales/<number>/evidence/<pk>/",               "GET",     404,          200,          404,          200,          404,          404,    200, number=W.case, pk=W.evidence, other_shopper=404, arbitrator=200),
+    R("after-sales/<number>/<action>/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.case, action="withdraw", other_shopper=404, arbitrator=404),
+    R("after-sales/<number>/<action>/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.case, action="evidence", variant=True, body={"note": "The box was crushed."}, other_shopper=404, arbitrator=404),
+    R("seller/after-sales/",                               "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403, other_shopper=403, arbitrator=403),
+    R("seller/store-settings/",                            "GET",     LOGIN,        403,          200,          200,          200,          403,    403, other_shopper=403, arbitrator=403),
+    R("seller/store-settings/",                            "POST",    LOGIN,        403,          400,          400,          400,          403,    403, get=200, other_shopper=403, arbitrator=403),  # no body: the form again
+    R("seller/after-sales/<number>/",                      "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),
+    R("seller/after-sales/<number>/<action>/",             "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, number=W.case, action="accept", other_shopper=403, arbitrator=403),
+    R("staff/arbitration/",                                "GET",     LOGIN,        403,          403,          403,          403,          403,    200, other_shopper=403, arbitrator=200),
+    R("staff/arbitration/<number>/",                       "GET",     LOGIN,        403,          403,          403,          403,          403,    200, number=W.case, other_shopper=403, arbitrator=200),
+    R("staff/arbitration/<number>/info-request/",          "POST",    LOGIN,        403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),  # no body: the page again
+    R("staff/arbitration/<number>/decide/",                "POST",    LOGIN,        403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),  # no body: the page again
+    R("api/v1/cases/",                                     "GET",     API_ANON,     200,          200,          200,          200,          200,    200, other_shopper=200, arbitrator=200),
+    R("api/v1/cases/",                                     "POST",    API_ANON,     400,          400,          400,          400,          400,    400, other_shopper=400, arbitrator=400),
+    R("api/v1/cases/<number>/",                            "GET",     API_ANON,     200,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),
+    R("api/v1/cases/<number>/offer-accept/",               "POST",    API_ANON,     409,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),  # no offer made
+    R("api/v1/cases/<number>/withdraw/",                   "POST",    API_ANON,     200,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),
+    R("api/v1/cases/<number>/escalate/",                   "POST",    API_ANON,     409,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),  # the store has not answered yet
+    R("api/v1/cases/<number>/return-ship/",                "POST",    API_ANON,     400,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),  # no body
+    R("api/v1/cases/<number>/evidence/",                   "POST",    API_ANON,     400,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),  # no photo, no statement
+    R("api/v1/seller/cases/",                              "GET",     API_ANON,     403,          403,          200,          200,          403,    403, other_shopper=403, arbitrator=403),
+    R("api/v1/seller/cases/<number>/",                     "GET",     API_ANON,     403,          403,          200,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),
+    R("api/v1/seller/cases/<number>/accept/",              "POST",    API_ANON,     403,          403,          200,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),
+    R("api/v1/seller/cases/<number>/offer/",               "POST",    API_ANON,     403,          403,          400,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),  # no amount
+    R("api/v1/seller/cases/<number>/refuse/",              "POST",    API_ANON,     403,          403,          400,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),  # no reason
+    R("api/v1/seller/cases/<number>/return-received/",     "POST",    API_ANON,     403,          403,          409,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),  # nothing sent back yet
+    R("api/v1/seller/cases/<number>/escalate/",            "POST",    API_ANON,     403,          403,          409,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),  # not refused yet
+    R("api/v1/seller/cases/<number>/evidence/",            "POST",    API_ANON,     403,          403,          400,          404,          403,    403, number=W.case, other_shopper=403, arbitrator=403),
+    R("api/v1/staff/arbitration/",                         "GET",     API_ANON,     403,          403,          403,          403,          403,    200, other_shopper=403, arbitrator=200),
+    R("api/v1/staff/arbitration/<number>/",                "GET",     API_ANON,     403,          403,          403,          403,          403,    200, number=W.case, other_shopper=403, arbitrator=200),
+    R("api/v1/staff/arbitration/<number>/info-request/",   "POST",    API_ANON,     403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),
+    R("api/v1/staff/arbitration/<number>/decide/",         "POST",    API_ANON,     403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),
 ]
 # fmt: on
 
@@ -541,6 +586,9 @@ def _build_world(private_root: Path) -> dict:
     pay(shipped)
     shipment = shipment_for(shipped.orders.get(), waybill_number="ACCESS0000001")
 
+    # An after-sales request of the shopper on the shipped order, waiting for the store, with a photo.
+    case, evidence = _world_case(shipped.orders.get(), shopper)
+
     orders.cart_add(cart=orders.cart_get_or_create(user=shopper), variant_id=variant.pk, quantity=1)
     unpaid = checkout(shopper, address, identity)
     from logistics.services.templates import shipping_template_create
@@ -632,6 +680,9 @@ def _build_world(private_root: Path) -> dict:
         "release_hold": release_hold.pk,
         "shipping_template": shipping_template.pk,
         "waybill": shipment.waybill_number,
+        "case": case.number,
+        "case_order": case.order.number,
+        "evidence": evidence.pk,
     }
     # What only the owner's lists may show (see test_lists_show_only_ones_own).
     ids |= {
@@ -652,8 +703,50 @@ def _build_world(private_root: Path) -> dict:
         "other_merchant": other.user.pk,
         "staff": StaffFactory(username="access-staff").pk,
         "superuser": superuser.pk,
+        "other_shopper": UserFactory(username="access-other-shopper").pk,
+        "arbitrator": _arbitrator().pk,
     }
     return {"ids": ids, "users": users}
+
+
+def _world_case(order, shopper):
+    """An open after-sales case (a return, waiting for the store) on `order`, and a buyer's photo."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from orders.models import AfterSalesCase, CaseEvent, CaseEvidence, CaseLine
+
+    line = order.lines.first()
+    case = AfterSalesCase.objects.create(
+        number="ASACCESS0001",
+        order=order,
+        user=shopper,
+        merchant=order.merchant,
+        kind=AfterSalesCase.Kind.RETURN,
+        reason=AfterSalesCase.Reason.DAMAGED,
+        description="The bottle arrived cracked.",
+        amount_requested=line.goods_cny,
+        respond_by=timezone.now() + timedelta(hours=48),
+    )
+    CaseLine.objects.create(case=case, order_line=line, quantity=1)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, to_status=case.status, actor=shopper)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    evidence = CaseEvidence(case=case, party=CaseEvidence.Party.BUYER, uploaded_by=shopper, content_type="image/png")
+    evidence.file.save("access-case.png", ContentFile(buffer.getvalue()), save=True)
+    return case, evidence
+
+
+def _arbitrator():
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(username="access-arbitrator")
+    user.user_permissions.add(Permission.objects.get(codename="arbitrate_case", content_type__app_label="orders"))
+    return user
 
 
 @pytest.fixture(scope="module")
@@ -693,7 +786,7 @@ def _routes() -> dict[str, Route]:
 
 def _cases():
     for row in TABLE:
-        for role in ROLES:
+        for role in (*ROLES, *(role for role in EXTRA_ROLES if role in row.answers)):
             answer = row.answers[role]
             marks = []
             if isinstance(answer, Later):
@@ -923,6 +1016,10 @@ LISTS = [
     ("/api/v1/seller/brand-authorizations/",  W.requested_brand,   {"merchant"}),
     ("/api/v1/review/applications/",          W.applicant_company, {"staff", "superuser"}),
     ("/staff/review/",                        W.applicant_company, {"staff", "superuser"}),
+    ("/after-sales/",                         W.case,              {"shopper"}),
+    ("/api/v1/cases/",                        W.case,              {"shopper"}),
+    ("/seller/after-sales/?state=all",        W.case,              {"merchant"}),
+    ("/api/v1/seller/cases/",                 W.case,              {"merchant"}),
 ]  # fmt: skip
 
 

@@ -278,9 +278,9 @@ class BuyerEscalateView(_BuyerAction):
     )
     def post(self, request, number):
         """Ask the platform to arbitrate a refused request or a partial offer."""
+        case = self.case(number)
         data = CaseNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_escalate(case=case, actor=request.user, note=data.validated_data["note"])
         return self.done(case)
 
@@ -301,9 +301,9 @@ class BuyerReturnShipView(_BuyerAction):
     def post(self, request, number):
         """Send the goods back to the store's return address (an accepted return): a tracked return
         parcel is booked; its waybill number is in `return_parcel`."""
+        case = self.case(number)
         data = CaseReturnShipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_return_ship(case=case, actor=request.user, **data.validated_data)
         return _detail_response(self.reread(case), status.HTTP_201_CREATED)
 
@@ -312,9 +312,9 @@ class _EvidenceView(_CaseView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request, number):
+        case = self.case(number)
         data = CaseEvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_evidence_add(
             case=case,
             actor=request.user,
@@ -400,9 +400,9 @@ class SellerOfferView(_SellerCase):
     )
     def post(self, request, number):
         """Offer a partial refund (less than asked); the buyer accepts or escalates."""
+        case = self.case(number)
         data = CaseOfferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_offer(case=case, actor=request.user, **data.validated_data)
         return _detail_response(self.reread(case))
 
@@ -420,9 +420,9 @@ class SellerRefuseView(_SellerCase):
     )
     def post(self, request, number):
         """Refuse with a reason the buyer (and an arbitrator) reads."""
+        case = self.case(number)
         data = CaseRefuseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_refuse(case=case, actor=request.user, reason=data.validated_data["reason"])
         return _detail_response(self.reread(case))
 
@@ -449,9 +449,9 @@ class SellerEscalateView(_SellerCase):
     )
     def post(self, request, number):
         """Ask the platform to arbitrate (a refused request or an offer the buyer left unanswered)."""
+        case = self.case(number)
         data = CaseNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.case_escalate(case=case, actor=request.user, note=data.validated_data["note"])
         return _detail_response(self.reread(case))
 
@@ -511,9 +511,9 @@ class ArbitrationInfoRequestView(_ArbitrationCase):
     )
     def post(self, request, number):
         """Ask the buyer or the store for more, with a deadline (default: a few days)."""
+        case = self.case(number)
         data = CaseInfoRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         services.arbitration_info_request(case=case, actor=request.user, **data.validated_data)
         return _detail_response(self.reread(case))
 
@@ -538,9 +538,9 @@ class ArbitrationDecideView(_ArbitrationCase):
     def post(self, request, number):
         """Decide a case in arbitration: full refund, partial refund (`amount`) or reject, with a
         reason both sides read."""
+        case = self.case(number)
         data = CaseDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = self.case(number)
         decision = dict(data.validated_data)
         if decision["outcome"] != AfterSalesCase.Outcome.PARTIAL:
             decision["amount"] = None
