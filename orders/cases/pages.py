@@ -38,7 +38,10 @@ MERCHANT_ACTIONS = {
 
 def actions_for(case, party: str) -> set[str]:
     table = BUYER_ACTIONS if party == AfterSalesCase.Party.BUYER else MERCHANT_ACTIONS
-    return table.get(case.status, set())
+    actions = set(table.get(case.status, set()))
+    if party == AfterSalesCase.Party.MERCHANT and case.status == Status.RETURNING and case.return_check_by:
+        actions.add("escalate")  # the store disputes the goods that came back
+    return actions
 
 
 def deadline_lines(case, party: str) -> list[str]:

@@ -117,15 +117,14 @@ def open_case_for_order(order) -> AfterSalesCase | None:
 
 
 def order_case_allowed(order) -> bool:
-    """Whether the order page offers "Request after-sales": a shipped or delivered order, or one
-    completed within the after-sales window, with no open case (the service has the last word)."""
-    if order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED):
-        pass
-    elif order.status == Order.Status.COMPLETED:
-        finished = order.closed_at or order.delivered_at or order.created_at
-        if finished < timezone.now() - timedelta(days=settings.AFTERSALES_WINDOW_DAYS):
+    """Whether the order page offers "Request after-sales": a paid (refund only), shipped or
+    delivered order, or one completed within the after-sales window, with something left to refund
+    and no open case. The service has the last word."""
+    if order.status == Order.Status.COMPLETED:
+        finished = order.closed_at or timezone.now()
+        if finished + timedelta(days=settings.AFTERSALES_WINDOW_DAYS) < timezone.now():
             return False
-    else:
+    elif order.status not in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED):
         return False
     if all(line.refunded_quantity >= line.quantity for line in order.lines.all()):
         return False
