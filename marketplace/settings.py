@@ -446,6 +446,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # takes requests for AFTERSALES_WINDOW_DAYS; goods returned within AFTERSALES_CUSTOMS_RETURN_DAYS of
 # customs clearance get their tax back and the buyer's quota restored; an arbitrator's request for
 # more gives ARBITRATION_INFO_DAYS by default.
+CELERY_BEAT_SCHEDULE["orders-cases-deadlines"] = {
+    "task": "orders.tasks.cases_deadlines_check",
+    "schedule": 600,  # every 10 minutes: answers, returns and checks due, refunds to retry
+}
 AFTERSALES_MERCHANT_RESPONSE_HOURS = env.int("AFTERSALES_MERCHANT_RESPONSE_HOURS", default=48)
 AFTERSALES_BUYER_RESPONSE_DAYS = env.int("AFTERSALES_BUYER_RESPONSE_DAYS", default=7)
 AFTERSALES_RETURN_CHECK_DAYS = env.int("AFTERSALES_RETURN_CHECK_DAYS", default=7)

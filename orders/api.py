@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from payments.serializers import PaymentSerializer
 
 from . import selectors, services
-from .models import Address, BuyerIdentity, Cart, Order, OrderEvent
+from .models import Address, AfterSalesCase, BuyerIdentity, Cart, Order, OrderEvent
 from .serializers import (
     AddressSerializer,
     CancelSerializer,
@@ -157,6 +157,16 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
             Order.objects.filter(user=self.request.user)
             .select_related("merchant", "payment")
             .annotate(release_on_hold=open_hold_exists())
+            .prefetch_related(
+                # `auto_release_at`: the release clock paused while after-sales cases were open
+                Prefetch(
+                    "cases",
+                    queryset=AfterSalesCase.objects.filter(closed_at__isnull=False).only(
+                        "order_id", "created_at", "closed_at"
+                    ),
+                    to_attr="closed_cases",
+                )
+            )
         )
         if self.action != "list":
             orders = orders.prefetch_related(

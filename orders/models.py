@@ -311,7 +311,10 @@ class Order(models.Model):
             return None
         from payments.services.release import escrow_auto_release_at
 
-        return escrow_auto_release_at(self)
+        # A list's queryset prefetches the closed after-sales cases (`closed_cases`): no query per row.
+        cases = getattr(self, "closed_cases", None)
+        pairs = None if cases is None else [(case.created_at, case.closed_at) for case in cases]
+        return escrow_auto_release_at(self, pairs)
 
 
 class OrderLine(models.Model):

@@ -99,7 +99,9 @@ def _year_bounds(year: int):
 
 def quota_used(id_number: str, *, year: int | None = None) -> Decimal:
     """Goods value counted against one ID number's annual quota: paid, unrefunded orders paid this
-    calendar year (China time), plus unpaid orders placed this year (their quota is reserved)."""
+    calendar year (China time), plus unpaid orders placed this year (their quota is reserved), less
+    the goods after-sales cases gave back to the quota (`Order.goods_returned`: never received, or a
+    customs return within 30 days of clearance)."""
     year = year or timezone.localtime().year
     start, end = _year_bounds(year)
     id_number = identifiers.resident_id_number(id_number)  # counted by the canonical number only
@@ -109,9 +111,10 @@ def quota_used(id_number: str, *, year: int | None = None) -> Decimal:
             Q(status__in=Order.QUOTA_STATUSES, paid_at__gte=start, paid_at__lt=end)
             | Q(status=Order.Status.PENDING_PAYMENT, created_at__gte=start, created_at__lt=end)
         )
-        .aggregate(total=Sum("goods_total"))["total"]
+        .aggregate(total=Sum("goods_total"), returned=Sum("goods_returned"))
     )
-    return round_cny(total or Decimal("0.00"))  # SQLite sums decimals as floating point
+    # SQLite sums decimals as floating point: each sum rounded back to the fen once
+    return round_cny(total["total"] or Decimal("0.00")) - round_cny(total["returned"] or Decimal("0.00"))
 
 
 def quota_remaining(id_number: str) -> Decimal:
@@ -124,20 +127,21 @@ def identities_with_quota(user) -> list[BuyerIdentity]:
     if not identities:
         return identities
     start, end = _year_bounds(timezone.localtime().year)
-    used = dict(
+    rows = (
         Order.objects.filter(buyer_id_number__in=[i.id_number for i in identities])
         .filter(
             Q(status__in=Order.QUOTA_STATUSES, paid_at__gte=start, paid_at__lt=end)
             | Q(status=Order.Status.PENDING_PAYMENT, created_at__gte=start, created_at__lt=end)
         )
         .values("buyer_id_number")
-        .annotate(total=Sum("goods_total"))
-        .values_list("buyer_id_number", "total")
+        .annotate(total=Sum("goods_total"), returned=Sum("goods_returned"))
+        .values_list("buyer_id_number", "total", "returned")
     )
+    used = {number: (total, returned) for number, total, returned in rows}
     for identity in identities:
-        identity.quota_remaining = max(
-            rules.ANNUAL_LIMIT - round_cny(used.get(identity.id_number) or Decimal("0")), Decimal("0.00")
-        )
+        total, returned = used.get(identity.id_number, (None, None))
+        counted = round_cny(total or Decimal("0")) - round_cny(returned or Decimal("0"))
+        identity.quota_remaining = max(rules.ANNUAL_LIMIT - counted, Decimal("0.00"))
     return identities
 
 

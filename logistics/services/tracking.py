@@ -93,7 +93,9 @@ def shipment_event_record(
             if existing is not None:
                 return existing, False
         first_declaration = (
-            kind == Kind.CUSTOMS_DECLARED and not locked.events.filter(kind=Kind.CUSTOMS_DECLARED).exists()
+            kind == Kind.CUSTOMS_DECLARED
+            and locked.kind == Shipment.Kind.OUTBOUND  # a return parcel has no import declaration
+            and not locked.events.filter(kind=Kind.CUSTOMS_DECLARED).exists()
         )
         try:
             # A savepoint: the same carrier event id recorded at the same moment for another parcel
@@ -143,6 +145,11 @@ def _shipment_refresh_status(shipment: Shipment) -> None:
             from orders import services as order_services
 
             order_services.order_deliver(order=shipment.order, delivered_at=shipment.delivered_at)
+        elif shipment.case_id is not None:
+            # A return parcel reached the store: its check period starts (after-sales).
+            from orders.cases.services import case_return_delivered
+
+            case_return_delivered(shipment=shipment)
         return
     shipment.save(update_fields=fields)
 

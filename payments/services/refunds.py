@@ -97,6 +97,32 @@ def _merchant_entries(order, amount_cny: Decimal) -> tuple[list, Decimal]:
     return entries, from_deposit
 
 
+def _money_back_entries(
+    order, amount: Decimal, *, commission: Decimal = Decimal("0")
+) -> tuple[list, Decimal]:
+    """Ledger entries taking `amount` (CNY) of an order's money back for its buyer, caller holding the
+    order's lock: before release out of the order's escrow first; the rest (after release, all of it
+    less `commission`, the platform's commission given back from its revenue) from the merchant, its
+    balance then its deposit (`_merchant_entries`, under the payout-account lock taken here).
+    Returns (entries, deposit drawn). Compensations and after-sales refunds share it."""
+    entries: list = []
+    if order_is_released(order):
+        commission = max(Decimal("0"), min(commission, amount))
+        entries.append((LedgerAccount.PLATFORM_REVENUE, order, commission))
+        rest = amount - commission
+    else:
+        escrow, _tax = order_held(order)
+        from_escrow = max(Decimal("0"), min(escrow, amount))
+        entries.append((LedgerAccount.ESCROW, order, from_escrow))
+        rest = amount - from_escrow
+    drawn = Decimal("0")
+    if rest > 0:
+        payout_account_lock(order.merchant)
+        more, drawn = _merchant_entries(order, rest)
+        entries += more
+    return entries, drawn
+
+
 def _deposit_followups(merchant_id) -> None:
     for followup in DEPOSIT_DRAW_FOLLOWUPS:
         transaction.on_commit(lambda followup=followup: followup(merchant_id))
@@ -358,18 +384,9 @@ def compensation_pay(*, breach, actor=None) -> Refund | None:
             refund.gateway_reference = result.reference
             refund.save(update_fields=["status", "gateway_reference"])
             amount = refund.amount.amount
-            drawn = Decimal("0")
-            if order_is_released(order):
-                payout_account_lock(order.merchant)
-                entries, drawn = _merchant_entries(order, amount)
-            else:
-                escrow, _tax = order_held(order)
-                from_escrow = min(escrow, amount)
-                entries = [(LedgerAccount.ESCROW, order, from_escrow)]
-                if amount > from_escrow:  # never with the configured share; kept balanced regardless
-                    payout_account_lock(order.merchant)
-                    more, drawn = _merchant_entries(order, amount - from_escrow)
-                    entries += more
+            # Before release out of the escrow (the rest, never with the configured share, from the
+            # merchant: kept balanced regardless); after release from the merchant.
+            entries, drawn = _money_back_entries(order, amount)
             ledger_post(
                 kind=LedgerTransaction.Kind.COMPENSATION,
                 entries=[(LedgerAccount.GATEWAY_CLEARING, None, -amount), *entries],

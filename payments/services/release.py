@@ -46,6 +46,7 @@ __all__ = [
     "order_confirm_receipt",
     "escrow_release_due",
     "escrow_auto_release_at",
+    "case_pause",
     "release_hold_place",
     "release_hold_lift",
     "release_on_hold",
@@ -74,10 +75,17 @@ def category_commission_rate(category) -> Decimal:
 
 
 def order_commission(order) -> Decimal:
-    """The platform's commission on an order's goods (CNY), rounded once to the fen."""
+    """The platform's commission on an order's goods (CNY), rounded once to the fen: on the units the
+    buyer kept (quantity less the units refunded by after-sales cases)."""
     lines = order.lines.select_related("variant__product__category__parent")
     exact = sum(
-        (line.goods_cny.amount * category_commission_rate(line.variant.product.category) for line in lines),
+        (
+            line.goods_cny.amount
+            * (line.quantity - line.refunded_quantity)
+            / line.quantity
+            * category_commission_rate(line.variant.product.category)
+            for line in lines
+        ),
         Decimal("0"),
     )
     return round_cny(exact)
@@ -112,11 +120,32 @@ def release_blockers(order) -> list[str]:
     return blockers
 
 
-def escrow_auto_release_at(order):
-    """When the scheduled job releases the order's money if nothing stops it (None: not delivered)."""
+def case_pause(order, cases=None) -> timedelta:
+    """How long after-sales cases held the order's release clock: for each closed case, the time it
+    was open after the delivery (a case opened before delivery counts from the delivery). `cases`:
+    (created_at, closed_at) pairs already read, else read here."""
+    from orders.models import AfterSalesCase
+
+    if order.delivered_at is None:
+        return timedelta(0)
+    if cases is None:
+        cases = AfterSalesCase.objects.filter(order=order, closed_at__isnull=False).values_list(
+            "created_at", "closed_at"
+        )
+    pause = timedelta(0)
+    for created_at, closed_at in cases:
+        if closed_at is not None:
+            pause += max(timedelta(0), closed_at - max(created_at, order.delivered_at))
+    return pause
+
+
+def escrow_auto_release_at(order, cases=None):
+    """When the scheduled job releases the order's money if nothing stops it (None: not delivered):
+    `ESCROW_AUTO_RELEASE_DAYS` after delivery, later by the time after-sales cases were open
+    (`case_pause`; while one is open nothing is released)."""
     if order.delivered_at is None:
         return None
-    return order.delivered_at + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
+    return order.delivered_at + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS) + case_pause(order, cases)
 
 
 def escrow_release(*, order, trigger: str = "confirm", actor=None) -> LedgerTransaction:
@@ -141,7 +170,7 @@ def _escrow_release(*, order, trigger: str, actor=None, due_before=None) -> tupl
         if due_before is not None and (
             order.status != Order.Status.DELIVERED
             or order.delivered_at is None
-            or order.delivered_at > due_before
+            or escrow_auto_release_at(order) > due_before + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
         ):
             raise OrderNotReleasable(Order.Status(order.status).label)
         if order.status not in RELEASABLE:
@@ -199,15 +228,27 @@ def escrow_release_due(*, now=None) -> int:
     cutoff = now - timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
     open_hold = ReleaseHold.objects.filter(order=OuterRef("pk"), lifted_at__isnull=True)
     open_case = AfterSalesCase.objects.filter(order=OuterRef("pk"), status__in=AfterSalesCase.OPEN_STATUSES)
-    due = (
+    candidates = list(
         Order.objects.filter(status=Order.Status.DELIVERED, delivered_at__lte=cutoff)
         .exclude(Exists(open_hold))
         .exclude(Exists(open_case))
         .order_by("delivered_at", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "delivered_at")
     )
+    # Orders that had after-sales cases: their clock was paused while a case was open (one query).
+    paused: dict[int, list] = {}
+    for order_id, created_at, closed_at in AfterSalesCase.objects.filter(
+        order_id__in=[pk for pk, _at in candidates], closed_at__isnull=False
+    ).values_list("order_id", "created_at", "closed_at"):
+        paused.setdefault(order_id, []).append((created_at, closed_at))
+    due = [
+        pk
+        for pk, delivered_at in candidates
+        if pk not in paused
+        or escrow_auto_release_at(Order(pk=pk, delivered_at=delivered_at), paused[pk]) <= now
+    ]
     released = 0
-    for pk in list(due):
+    for pk in due:
         try:
             _txn, made = _escrow_release(order=Order(pk=pk), trigger="auto", due_before=cutoff)
         except (ReleaseOnHold, OrderNotReleasable):
