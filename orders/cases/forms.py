@@ -58,7 +58,7 @@ class CaseOpenForm(forms.Form):
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=AfterSalesCase.Reason.choices)
     description = forms.CharField(
-        label=_("What happened"),
+        label=_("Describe the problem"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Describe the problem: what you received, what is wrong, what you expected."),
@@ -145,7 +145,10 @@ class EvidenceForm(forms.Form):
     """A statement, photos, or both (one `case_evidence_add` per photo; the statement with the first)."""
 
     note = forms.CharField(
-        label=_("Statement"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your statement"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     photos = MultipleImageField(label=_("Photos"), help_text=_("Up to 6 JPEG, PNG or WebP images."))
 
@@ -168,7 +171,9 @@ class ReturnShipForm(forms.Form):
 
 
 class InfoRequestForm(forms.Form):
-    party = forms.ChoiceField(label=_("Ask"), choices=AfterSalesCase.Party.choices, widget=forms.RadioSelect)
+    party = forms.ChoiceField(
+        label=_("Which side to ask"), choices=AfterSalesCase.Party.choices, widget=forms.RadioSelect
+    )
     message = forms.CharField(
         label=_("What you need from them"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -183,7 +188,7 @@ class InfoRequestForm(forms.Form):
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Decision"), choices=AfterSalesCase.Outcome.choices, widget=forms.RadioSelect
+        label=_("Arbitration decision"), choices=AfterSalesCase.Outcome.choices, widget=forms.RadioSelect
     )
     amount = _amount_field(_("Partial refund (CNY)"), help_text=_("Only for a partial refund."))
     reason = forms.CharField(

@@ -103,7 +103,9 @@ def case_detail(request, number):
             "deadlines": deadline_lines(case, BUYER),
             "info_request": selectors.open_info_request(case, BUYER),
             "return_shipment": selectors.return_shipment(case),
-            "return_address": services.case_return_address(case.merchant) if "return-ship" in actions else None,
+            "return_address": services.case_return_address(case.merchant)
+            if "return-ship" in actions
+            else None,
             "return_form": ReturnShipForm(providers=selectors.return_providers())
             if "return-ship" in actions
             else None,

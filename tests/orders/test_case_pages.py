@@ -310,3 +310,13 @@ def test_page_open_refuses_a_form_without_lines(client, store):
     assert response.status_code == 400
     assert "Tick at least one item" in response.content.decode()
     assert not AfterSalesCase.objects.filter(order=order).exists()
+
+
+def test_demo_arbitrator_is_idempotent(client):
+    from orders.cases.demo_arbitrator import seed_arbitrator
+
+    seed_arbitrator()
+    user = seed_arbitrator()
+    assert type(user).objects.filter(username="arbitrator").count() == 1
+    assert client.login(username="arbitrator", password="arbitrator12345")
+    assert client.get("/staff/arbitration/").status_code == 200

@@ -187,6 +187,9 @@ class _Seeder:
             merchants=self.merchants,
             log=self.log,
         )
+        from orders.cases.demo_arbitrator import seed_arbitrator
+
+        seed_arbitrator(log=self.log)  # the arbitration queue's demo account
         self._shopper_orders()
         from orders.demo import seed_orders_to_ship
 
