@@ -43,13 +43,9 @@ urlpatterns = [
     path("seller/finance/payouts/", include(payout_urls.seller)),
     # Before the seller dashboard's own routes: the seller connects its Stripe account.
     path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
-    # After-sales: the store's cases and settings (before the seller dashboard's own routes)
-    path("", include(case_urls.seller)),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
-    # After-sales: the shopper's requests
-    path("", include(case_urls.shopper)),
     path("pay/", include("payments.urls")),
     path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),

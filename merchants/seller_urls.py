@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from orders.cases import urls as case_urls
+
 from .views import seller, seller_products
 
 app_name = "seller"
@@ -32,3 +34,4 @@ urlpatterns = [
     path("products/import/<id:pk>/status/", seller_products.import_status, name="import_status"),
     path("products/import/<id:pk>/errors.csv", seller_products.import_errors, name="import_errors"),
 ]
+urlpatterns += case_urls.seller  # after-sales: the store's cases and its store settings

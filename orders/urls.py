@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .cases import urls as case_urls
 
 app_name = "orders"
 
@@ -18,3 +19,4 @@ urlpatterns = [
     path("account/identities/", views.identities, name="identities"),
     path("account/identities/<id:pk>/delete/", views.identity_delete, name="identity_delete"),
 ]
+urlpatterns += case_urls.shopper  # after-sales requests (orders/cases)

@@ -64,6 +64,7 @@ def case_detail(request, number):
             "case": case,
             "party": MERCHANT,
             "actions": actions,
+            "answers": actions - {"evidence"},  # the actions section's buttons and forms
             "deadlines": deadline_lines(case, MERCHANT),
             "info_request": selectors.open_info_request(case, MERCHANT),
             "return_shipment": selectors.return_shipment(case),
@@ -82,7 +83,7 @@ def case_action(request, number, action):
     case = selectors.case_for_merchant(request.merchant, number)
     if case is None:
         raise Http404(_("No such after-sales request."))
-    back = reverse("seller_cases:detail", args=[case.number])
+    back = reverse("seller:case_detail", args=[case.number])
     actor = request.user
     try:
         if action == "accept":
@@ -139,7 +140,7 @@ def store_settings(request):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your store's after-sales settings are saved."))
-            return redirect("seller_cases:settings")
+            return redirect("seller:store_settings")
     return render(
         request,
         "orders/cases/seller_settings.html",

@@ -61,7 +61,7 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
     def get_url(self, evidence):
         if not evidence.file:
             return None
-        return reverse("cases:evidence", args=[evidence.case.number, evidence.pk])
+        return reverse("orders:case_evidence", args=[evidence.case.number, evidence.pk])
 
 
 class CaseInfoRequestSerializer(serializers.ModelSerializer):

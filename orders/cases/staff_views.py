@@ -82,7 +82,7 @@ def info_request(request, number):
     form = InfoRequestForm(request.POST)
     if not form.is_valid():
         return case_detail(request, number, info_form=form, status=400)
-    back = reverse("arbitration:detail", args=[case.number])
+    back = reverse("staff_cases:detail", args=[case.number])
     try:
         services.arbitration_info_request(
             case=case,
@@ -106,7 +106,7 @@ def decide(request, number):
     form = DecideForm(request.POST)
     if not form.is_valid():
         return case_detail(request, number, decide_form=form, status=400)
-    back = reverse("arbitration:detail", args=[case.number])
+    back = reverse("staff_cases:detail", args=[case.number])
     data = form.cleaned_data
     try:
         services.arbitration_decide(

@@ -1,31 +1,29 @@
-"""After-sales routes, included from marketplace/urls.py: the shopper's pages (`cases:`), the store's
-(`seller_cases:`), platform arbitration (`arbitration:`) and the API (by name)."""
+"""After-sales routes: the shopper's pages (in `orders:`, from orders/urls.py), the store's (in
+`seller:`, from merchants/seller_urls.py), platform arbitration (`staff_cases:`) and the API (by name),
+both from marketplace/urls.py."""
 
 from django.urls import path
 
 from . import api, pages, seller_views, staff_views, views
 
-shopper = (
-    [
-        path("after-sales/", views.case_list, name="list"),
-        path("orders/<str:number>/after-sales/", views.case_open, name="open"),
-        path("after-sales/<str:number>/", views.case_detail, name="detail"),
-        path("after-sales/<str:number>/evidence/<id:pk>/", pages.evidence_file, name="evidence"),
-        path("after-sales/<str:number>/<slug:action>/", views.case_action, name="action"),
-    ],
-    "cases",
-)
+# In the shopper's `orders:` namespace (the case services link notifications to `orders:case_detail`).
+shopper = [
+    path("after-sales/", views.case_list, name="case_list"),
+    path("orders/<str:number>/after-sales/", views.case_open, name="case_open"),
+    path("after-sales/<str:number>/", views.case_detail, name="case_detail"),
+    path("after-sales/<str:number>/evidence/<id:pk>/", pages.evidence_file, name="case_evidence"),
+    path("after-sales/<str:number>/<slug:action>/", views.case_action, name="case_action"),
+]
 
-seller = (
-    [
-        path("seller/after-sales/", seller_views.case_list, name="list"),
-        path("seller/store-settings/", seller_views.store_settings, name="settings"),
-        path("seller/after-sales/<str:number>/", seller_views.case_detail, name="detail"),
-        path("seller/after-sales/<str:number>/<slug:action>/", seller_views.case_action, name="action"),
-    ],
-    "seller_cases",
-)
+# In the seller dashboard's `seller:` namespace, under /seller/ (`seller:case_detail` in notifications).
+seller = [
+    path("after-sales/", seller_views.case_list, name="case_list"),
+    path("store-settings/", seller_views.store_settings, name="store_settings"),
+    path("after-sales/<str:number>/", seller_views.case_detail, name="case_detail"),
+    path("after-sales/<str:number>/<slug:action>/", seller_views.case_action, name="case_action"),
+]
 
+# Platform arbitration, `staff_cases:` (included from marketplace/urls.py before the staff console).
 staff = (
     [
         path("staff/arbitration/", staff_views.queue, name="queue"),
@@ -33,7 +31,7 @@ staff = (
         path("staff/arbitration/<str:number>/info-request/", staff_views.info_request, name="info_request"),
         path("staff/arbitration/<str:number>/decide/", staff_views.decide, name="decide"),
     ],
-    "arbitration",
+    "staff_cases",
 )
 
 api_urls = [

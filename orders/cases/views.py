@@ -1,6 +1,7 @@
 """The shopper's after-sales pages: asking from an order, the list of my cases, one case with what I
 can do in its state. Thin: forms check the shape, `services` decide, `selectors` read."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -44,7 +45,7 @@ def case_open(request, number):
     existing = selectors.open_case_for_order(order)
     if existing is not None:
         messages.info(request, _("This order already has an after-sales request open."))
-        return redirect("cases:detail", number=existing.number)
+        return redirect("orders:case_detail", number=existing.number)
     max_refund = _max_refund(order)
     form = CaseOpenForm(
         request.POST or None,
@@ -72,11 +73,16 @@ def case_open(request, number):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your request is with the store. We will tell you when it answers."))
-            return redirect("cases:detail", number=case.number)
+            return redirect("orders:case_detail", number=case.number)
     return render(
         request,
         "orders/cases/open.html",
-        {"order": order, "form": form, "max_refund": max_refund},
+        {
+            "order": order,
+            "form": form,
+            "max_refund": max_refund,
+            "response_hours": settings.AFTERSALES_MERCHANT_RESPONSE_HOURS,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -100,6 +106,7 @@ def case_detail(request, number):
             "case": case,
             "party": BUYER,
             "actions": actions,
+            "answers": actions - {"evidence"},  # the actions section's buttons and forms
             "deadlines": deadline_lines(case, BUYER),
             "info_request": selectors.open_info_request(case, BUYER),
             "return_shipment": selectors.return_shipment(case),
@@ -138,7 +145,7 @@ def case_action(request, number, action):
     case = selectors.case_for_buyer(request.user, number)
     if case is None:
         raise Http404(_("No such after-sales request."))
-    back = reverse("cases:detail", args=[case.number])
+    back = reverse("orders:case_detail", args=[case.number])
     try:
         if action == "offer-accept":
             services.case_offer_accept(case=case, actor=request.user)

@@ -50,6 +50,12 @@ def store(rates):
     return MerchantMemberFactory(user__username="osaka", merchant=merchant)
 
 
+def photo_shown(page) -> bool:
+    """The evidence photo loaded (through the permission-checked view) and shows."""
+    page.wait_for_load_state("load")
+    return page.locator("[data-evidence-photo]").first.evaluate("img => img.complete && img.naturalWidth") > 0
+
+
 def photo(tmp_path):
     path = tmp_path / "cracked.png"
     Image.new("RGB", (64, 48), (200, 40, 40)).save(path, "PNG")
@@ -80,7 +86,7 @@ def test_a_return_from_request_to_refund(live_server, page, screenshot, store, t
     assert page.locator("[data-case-status]").first.get_attribute("data-case-status") == "requested"
     assert page.locator("[data-deadline]").count() == 1  # the store must answer by ...
     assert page.locator("[data-evidence-photo]").count() == 1
-    page.wait_for_function("document.querySelector('[data-evidence-photo]').naturalWidth > 0")
+    assert photo_shown(page)
     screenshot("81-aftersales-case-buyer")
 
     # The store accepts the return.
@@ -89,7 +95,7 @@ def test_a_return_from_request_to_refund(live_server, page, screenshot, store, t
     screenshot("82-aftersales-seller-list")
     page.click(f"[data-case-row='{case.number}'] a")
     page.wait_for_selector("[data-case-accept]")
-    page.wait_for_function("document.querySelector('[data-evidence-photo]').naturalWidth > 0")
+    assert photo_shown(page)
     screenshot("83-aftersales-seller-case")
     confirm(page, "[data-case-accept]")
     case.refresh_from_db()

@@ -318,5 +318,6 @@ def test_demo_arbitrator_is_idempotent(client):
     seed_arbitrator()
     user = seed_arbitrator()
     assert type(user).objects.filter(username="arbitrator").count() == 1
-    assert client.login(username="arbitrator", password="arbitrator12345")
+    assert user.check_password("arbitrator12345")
+    client.force_login(user)
     assert client.get("/staff/arbitration/").status_code == 200
