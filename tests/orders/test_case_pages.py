@@ -321,3 +321,174 @@ def test_demo_arbitrator_is_idempotent(client):
     assert user.check_password("arbitrator12345")
     client.force_login(user)
     assert client.get("/staff/arbitration/").status_code == 200
+
+
+# --- Through the services (the case engine): the pages' and the API's writes ----------------------
+
+
+@pytest.fixture
+def delivered(store):
+    from django.apps import apps
+
+    from logistics.seed import seed_providers
+    from tests.factories import delivered_order
+
+    seed_providers(apps)
+    return delivered_order(merchant=store.merchant, prices=("40.00",))
+
+
+def _open(order, **kwargs):
+    from orders.cases import services
+
+    return services.case_open(
+        user=order.user,
+        order_number=order.number,
+        kind=kwargs.pop("kind", "refund"),
+        reason=kwargs.pop("reason", "damaged"),
+        description="Cracked.",
+        lines=[{"line_id": order.lines.get().pk, "quantity": 1}],
+        **kwargs,
+    )
+
+
+def test_page_request_with_photos_then_offer_and_accept(client, store, delivered):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(delivered.user)
+    line = delivered.lines.get()
+    response = client.post(
+        f"/orders/{delivered.number}/after-sales/",
+        {
+            "kind": "refund",
+            "reason": "damaged",
+            "description": "Cracked lid.",
+            f"line_{line.pk}": "on",
+            f"quantity_{line.pk}": "1",
+            "photos": [
+                SimpleUploadedFile("a.png", png_bytes()),
+                SimpleUploadedFile("b.png", png_bytes("blue")),
+            ],
+        },
+    )
+    case = AfterSalesCase.objects.get(order=delivered)
+    assert response.status_code == 302 and response["Location"] == f"/after-sales/{case.number}/"
+    assert case.evidence.exclude(file="").count() == 2
+    client.force_login(store.user)
+    client.post(f"/seller/after-sales/{case.number}/offer/", {"amount": "10.00", "note": "For the lid."})
+    case.refresh_from_db()
+    assert case.status == AfterSalesCase.Status.OFFERED and case.amount_offered.amount == 10
+    client.force_login(delivered.user)
+    page = client.get(f"/after-sales/{case.number}/").content.decode()
+    assert "data-offer-accept" in page and "data-escalate-form" in page
+    client.post(f"/after-sales/{case.number}/offer-accept/")
+    case.refresh_from_db()
+    assert case.status == AfterSalesCase.Status.REFUNDED and case.amount_agreed.amount == 10
+
+
+def test_page_request_with_a_file_that_is_not_an_image_writes_nothing(client, delivered):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(delivered.user)
+    line = delivered.lines.get()
+    response = client.post(
+        f"/orders/{delivered.number}/after-sales/",
+        {
+            "kind": "refund",
+            "reason": "damaged",
+            "description": "Cracked lid.",
+            f"line_{line.pk}": "on",
+            "photos": [SimpleUploadedFile("a.png", b"%PDF-1.4 not an image")],
+        },
+    )
+    assert response.status_code == 400
+    assert "JPEG, PNG" in response.content.decode()
+    assert not AfterSalesCase.objects.filter(order=delivered).exists()
+
+
+def test_arbitrator_asks_the_buyer_who_answers_on_the_case_page(client, store, delivered):
+    case = _open(delivered)
+    client.force_login(store.user)
+    client.post(f"/seller/after-sales/{case.number}/refuse/", {"reason": "Used."})
+    client.force_login(delivered.user)
+    client.post(f"/after-sales/{case.number}/escalate/", {"note": "Not used."})
+    case.refresh_from_db()
+    assert case.status == AfterSalesCase.Status.ARBITRATION
+    client.force_login(arbitrator())
+    response = client.post(
+        f"/staff/arbitration/{case.number}/info-request/", {"party": "buyer", "message": "Photo of the seal?"}
+    )
+    assert response.status_code == 302
+    client.force_login(delivered.user)
+    page = client.get(f"/after-sales/{case.number}/").content.decode()
+    assert "Photo of the seal?" in page and "data-evidence-form" in page
+    client.post(f"/after-sales/{case.number}/evidence/", {"note": "Seal intact, see the box."})
+    assert case.info_requests.get().answered_at is not None
+
+
+def test_api_evidence_upload_checks_the_content(client, delivered):
+    case = _open(delivered)
+    client.force_login(delivered.user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(
+        f"/api/v1/cases/{case.number}/evidence/", {"file": SimpleUploadedFile("x.png", b"GIF89a-nope")}
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_image"
+    good = client.post(
+        f"/api/v1/cases/{case.number}/evidence/",
+        {"file": SimpleUploadedFile("x.png", png_bytes()), "note": "Lid"},
+    )
+    assert good.status_code == 201
+    assert [e["party"] for e in good.json()["evidence"]] == ["buyer"]
+    assert CaseEvidence.objects.filter(case=case).count() == 1
+
+
+def test_api_open_then_the_store_refuses_and_an_arbitrator_decides(client, store, delivered):
+    client.force_login(delivered.user)
+    opened = client.post(
+        "/api/v1/cases/",
+        {
+            "order_number": delivered.number,
+            "kind": "refund",
+            "reason": "not_as_described",
+            "description": "Wrong colour.",
+            "lines": [{"line_id": delivered.lines.get().pk, "quantity": 1}],
+        },
+        content_type="application/json",
+    )
+    assert opened.status_code == 201, opened.content
+    number = opened.json()["number"]
+    again = client.post(
+        "/api/v1/cases/",
+        {
+            "order_number": delivered.number,
+            "kind": "refund",
+            "reason": "damaged",
+            "description": "Again.",
+            "lines": [{"line_id": delivered.lines.get().pk, "quantity": 1}],
+        },
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and AfterSalesCase.objects.filter(order=delivered).count() == 1
+    client.force_login(store.user)
+    refused = client.post(
+        f"/api/v1/seller/cases/{number}/refuse/",
+        {"reason": "Matches the photos."},
+        content_type="application/json",
+    )
+    assert refused.json()["status"] == "refused"
+    client.force_login(delivered.user)
+    assert (
+        client.post(f"/api/v1/cases/{number}/escalate/", {}, content_type="application/json").status_code
+        == 200
+    )
+    client.force_login(arbitrator())
+    queue = client.get("/api/v1/staff/arbitration/").json()["results"]
+    assert [row["number"] for row in queue] == [number]
+    decided = client.post(
+        f"/api/v1/staff/arbitration/{number}/decide/",
+        {"outcome": "rejected", "reason": "The colour matches the listing."},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200
+    assert decided.json()["outcome"] == "rejected" and decided.json()["decision_reason"]
