@@ -131,13 +131,14 @@ class _Seeder:
     def reset(self):
         # Orders and money first: ledger rows PROTECT orders and payments, orders PROTECT variants.
         from logistics.demo import demo_reset
-        from orders.models import Cart, Order
+        from orders.models import AfterSalesCase, Cart, Order
         from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
 
         demo_reset()  # shipments protect their orders
         LedgerEntry.objects.all().delete()
         LedgerTransaction.objects.all().delete()
         Refund.objects.all().delete()
+        AfterSalesCase.objects.all().delete()  # cases protect their orders and buyers
         Order.objects.all().delete()
         Payment.objects.all().delete()
         SandboxOperation.objects.all().delete()
@@ -202,6 +203,9 @@ class _Seeder:
         from logistics.demo import seed_demo_shipments
 
         seed_demo_shipments(now=self.now, rng=self.rng, log=self.log)
+        from orders.cases.demo import seed_cases
+
+        seed_cases(now=self.now, rng=self.rng, log=self.log)
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
