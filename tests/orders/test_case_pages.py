@@ -492,3 +492,11 @@ def test_api_open_then_the_store_refuses_and_an_arbitrator_decides(client, store
     )
     assert decided.status_code == 200
     assert decided.json()["outcome"] == "rejected" and decided.json()["decision_reason"]
+
+
+def test_notifications_link_to_these_pages(case):
+    from orders.cases import services
+
+    assert services.buyer_url(case) == f"/after-sales/{case.number}/"
+    assert services.merchant_url(case) == f"/seller/after-sales/{case.number}/"
+    assert services.arbitration_url(case) == f"/staff/arbitration/{case.number}/"
