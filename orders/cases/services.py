@@ -336,16 +336,25 @@ def _url(name, case) -> str:
         return ""
 
 
+# The case's page for each side (URL names taking the case number), linked from notifications; a
+# name not installed gives no link. The pages' module sets the names it defines.
+CASE_URL_NAMES = {
+    "buyer": "orders:case_detail",
+    "merchant": "seller:case_detail",
+    "staff": "staff_cases:detail",
+}
+
+
 def buyer_url(case) -> str:
-    return _url("orders:case_detail", case)
+    return _url(CASE_URL_NAMES["buyer"], case)
 
 
 def merchant_url(case) -> str:
-    return _url("seller:case_detail", case)
+    return _url(CASE_URL_NAMES["merchant"], case)
 
 
 def arbitration_url(case) -> str:
-    return _url("staff_cases:detail", case)
+    return _url(CASE_URL_NAMES["staff"], case)
 
 
 def _store_users(case):
