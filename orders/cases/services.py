@@ -1118,6 +1118,15 @@ def case_refund_recorded(*, case, order, refund, tax_part: Decimal, quota_restor
     )
 
 
+def case_close_nothing_left(*, case, order, actor=None) -> None:
+    """The case was agreed but the order had nothing left to give back (refunded in full another way
+    meanwhile): it closes without a refund (order and case locked by the caller)."""
+    from_status = case.status
+    _close(case, now=timezone.now())
+    _event(case, EventKind.CLOSED, from_status=from_status, actor=actor, note=_("Nothing left to refund."))
+    _close_order_event(case, order, actor, _("nothing left to refund"))
+
+
 def case_refund_failed(*, case, note: str, actor=None) -> None:
     """The gateway refused an attempt (case and order locked): recorded; the job tries again."""
     _event(case, EventKind.REFUND_FAILED, from_status=case.status, actor=actor, note=note)
