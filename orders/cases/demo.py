@@ -6,6 +6,7 @@ second run finds the demo cases and adds nothing."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 DEMO_MARK = "[demo]"
 RETURN_ADDRESS = {
@@ -109,7 +110,7 @@ def seed_cases(*, now, rng, log) -> int:
             delivered_at=now - timedelta(days=days_ago),
         )
 
-    def ask(order, kind, reason, description, *, units=None):
+    def ask(order, kind, reason, description, *, units=None, amount=None):
         line = order.lines.first()
         return cases.case_open(
             user=shopper,
@@ -118,6 +119,7 @@ def seed_cases(*, now, rng, log) -> int:
             reason=reason,
             description=f"{description} {DEMO_MARK}",
             lines=[{"line_id": line.pk, "quantity": units or line.quantity}],
+            amount=amount,
         )
 
     Kind, Reason = AfterSalesCase.Kind, AfterSalesCase.Reason
@@ -133,14 +135,18 @@ def seed_cases(*, now, rng, log) -> int:
             units=1,
         )
         made += 1
-    # 2. refunded and closed
+    # 2. refunded and closed: part of one unit's price, out of the escrow (the store's deposit stays whole)
     order = order_delivered(6)
     if order:
+        line = order.lines.first()
+        part = (line.goods_cny.amount / line.quantity / 2).quantize(Decimal("0.01"))
         case = ask(
             order,
             Kind.REFUND_ONLY,
             Reason.NOT_AS_DESCRIBED,
-            "颜色与页面不符。The colour is not the one shown.",
+            "颜色与页面不符，希望部分退款。The colour is not the one shown; a partial refund is fine.",
+            units=1,
+            amount=part,
         )
         cases.case_accept(case=case, actor=merchant_user)
         made += 1

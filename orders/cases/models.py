@@ -168,7 +168,6 @@ class CaseLine(models.Model):
         return f"{self.case_id}: {self.quantity} x {self.order_line_id}"
 
 
-
 class CaseEvent(models.Model):
     """The case's timeline, which both sides and the arbitrator see."""
 
@@ -212,7 +211,6 @@ class CaseEvent(models.Model):
         return f"{self.case_id}: {self.kind}"
 
 
-
 class CaseEvidence(models.Model):
     """A photo (checked by content, private: the two parties and staff) or a written statement added
     to a case by the buyer, the store or staff."""
@@ -237,7 +235,6 @@ class CaseEvidence(models.Model):
 
     def __str__(self):
         return f"{self.case_id}: {self.party} evidence"
-
 
 
 class ArbitrationInfoRequest(models.Model):

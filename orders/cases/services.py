@@ -336,16 +336,25 @@ def _url(name, case) -> str:
         return ""
 
 
+# The case's page for each side (URL names taking the case number), linked from notifications; a
+# name not installed gives no link. The pages' module sets the names it defines.
+CASE_URL_NAMES = {
+    "buyer": "orders:case_detail",
+    "merchant": "seller:case_detail",
+    "staff": "staff_cases:detail",
+}
+
+
 def buyer_url(case) -> str:
-    return _url("orders:case_detail", case)
+    return _url(CASE_URL_NAMES["buyer"], case)
 
 
 def merchant_url(case) -> str:
-    return _url("seller:case_detail", case)
+    return _url(CASE_URL_NAMES["merchant"], case)
 
 
 def arbitration_url(case) -> str:
-    return _url("staff_cases:detail", case)
+    return _url(CASE_URL_NAMES["staff"], case)
 
 
 def _store_users(case):
@@ -1107,6 +1116,15 @@ def case_refund_recorded(*, case, order, refund, tax_part: Decimal, quota_restor
         amount=format_money(refund.amount),
         email=False,
     )
+
+
+def case_close_nothing_left(*, case, order, actor=None) -> None:
+    """The case was agreed but the order had nothing left to give back (refunded in full another way
+    meanwhile): it closes without a refund (order and case locked by the caller)."""
+    from_status = case.status
+    _close(case, now=timezone.now())
+    _event(case, EventKind.CLOSED, from_status=from_status, actor=actor, note=_("Nothing left to refund."))
+    _close_order_event(case, order, actor, _("nothing left to refund"))
 
 
 def case_refund_failed(*, case, note: str, actor=None) -> None:

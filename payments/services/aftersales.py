@@ -22,7 +22,7 @@ from djmoney.money import Money
 
 from marketplace.money import round_cny
 
-from ..errors import NothingToRefund, RefundFailed
+from ..errors import RefundFailed
 from ..models import LedgerAccount, LedgerTransaction, Refund
 from .core import ledger_post, order_check_no_refund_processing, order_held, order_refunded_total
 from .refunds import (
@@ -86,7 +86,10 @@ def case_refund_pay(*, case, actor=None) -> Refund | None:
             agreed = case.amount_agreed.amount if case.amount_agreed is not None else Decimal("0")
             amount = min(agreed, order.total.amount - order_refunded_total(order))
             if amount <= 0:
-                raise NothingToRefund()
+                # Everything paid was given back meanwhile (the order refunded in full another way):
+                # the case closes with nothing more to pay.
+                case_services.case_close_nothing_left(case=case, order=order, actor=actor)
+                return None
             refund = Refund.objects.create(
                 payment=order.payment,
                 order=order,

@@ -137,3 +137,16 @@ def test_a_refused_gateway_call_is_retried_by_the_job_with_a_new_key(rates, monk
     assert payment_services.case_refund_pay(case=case).idempotency_key == f"case:{case.pk}:2"
     assert LedgerTransaction.objects.filter(kind="aftersales_refund").count() == 1
     assert_ledger_sound(order, case=case)
+
+
+def test_a_case_agreed_after_the_order_was_refunded_in_full_closes_with_nothing_paid(rates):
+    from tests.factories import paid_order
+
+    order = paid_order(merchant=MerchantFactory(settlement_currency="USD"), prices=("100.00",))
+    case = open_case(order, reason="not_received")
+    payment_services.order_refund(order=order, idempotency_key="cancel-1")  # the buyer cancelled meanwhile
+    case = cases.case_accept(case=case, actor=store_member(order.merchant))
+    assert case.status == Status.CLOSED
+    assert not Refund.objects.filter(case=case).exists()
+    assert case.events.filter(kind="closed").exists()
+    assert_ledger_sound(order)
