@@ -500,3 +500,27 @@ def test_notifications_link_to_these_pages(case):
     assert services.buyer_url(case) == f"/after-sales/{case.number}/"
     assert services.merchant_url(case) == f"/seller/after-sales/{case.number}/"
     assert services.arbitration_url(case) == f"/staff/arbitration/{case.number}/"
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_buyer_and_store_lists_in_constant_queries(client, store):
+    from tests.factories import UserFactory as Shopper
+
+    shopper = Shopper()
+    for _ in range(2):
+        make_case(paid_order(merchant=store.merchant, user=shopper))
+    client.force_login(shopper)
+    buyer_few = _count(client, "/after-sales/")
+    client.force_login(store.user)
+    store_few = _count(client, "/seller/after-sales/")
+    for _ in range(5):
+        make_case(paid_order(merchant=store.merchant, user=shopper))
+    client.force_login(shopper)
+    assert _count(client, "/after-sales/") == buyer_few
+    client.force_login(store.user)
+    assert _count(client, "/seller/after-sales/") == store_few
