@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import MerchantMemberFactory, ProductFactory, UserFactory, paid_order
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def store(db):
+    """An approved store with one member (`store.staff`)."""
+    member = MerchantMemberFactory(user__username="store-a-staff")
+    member.merchant.staff = member.user
+    return member.merchant
+
+
+@pytest.fixture
+def other_store(db):
+    member = MerchantMemberFactory(user__username="store-b-staff")
+    member.merchant.staff = member.user
+    return member.merchant
+
+
+@pytest.fixture
+def product(rates, store):
+    return ProductFactory(merchant=store)
+
+
+@pytest.fixture
+def shopper(db):
+    return UserFactory(username="shopper-a")
+
+
+@pytest.fixture
+def other_shopper(db):
+    return UserFactory(username="shopper-b")
+
+
+@pytest.fixture
+def order(rates, store, shopper):
+    return paid_order(merchant=store, user=shopper)
