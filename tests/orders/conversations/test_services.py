@@ -38,7 +38,7 @@ def counts():
 # --- Who may write about what ----------------------------------------------------------------------
 
 
-def test_a_shopper_asks_about_a_published_product_and_asking_again_continues_the_thread(product, shopper, store):
+def test_asking_about_a_published_product_and_again_continues_the_thread(product, shopper, store):
     first = services.conversation_start(shopper=shopper, product_id=product.pk, body="Is it genuine?")
     again = services.conversation_start(shopper=shopper, product_id=product.pk, body="And the expiry date?")
     assert first.pk == again.pk
@@ -65,7 +65,9 @@ def test_a_message_to_a_store_you_have_no_order_or_product_with_is_refused_and_n
     subject, rates, store, shopper, other_shopper
 ):
     kwargs = {
-        "someone_elses_order": lambda: {"order_number": paid_order(merchant=store, user=other_shopper).number},
+        "someone_elses_order": lambda: {
+            "order_number": paid_order(merchant=store, user=other_shopper).number
+        },
         "draft_product": lambda: {"product_id": ProductFactory(merchant=store, publish=False).pk},
         "unknown_product": lambda: {"product_id": 987654},
         "store_without_order": lambda: {"merchant_id": store.pk},
@@ -108,7 +110,11 @@ def test_only_the_shopper_and_the_stores_staff_write(product, shopper, other_sho
         ("bad\x00text", None, errors.UnstorableText),
         ("x" * 2001, None, errors.MessageTooLong),
         ("look", SimpleUploadedFile("x.png", b"not an image at all", content_type="image/png"), InvalidImage),
-        ("", SimpleUploadedFile("x.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", content_type="image/gif"), InvalidImage),
+        (
+            "",
+            SimpleUploadedFile("x.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", content_type="image/gif"),
+            InvalidImage,
+        ),
     ],
 )
 def test_a_bad_first_message_leaves_no_thread_behind(product, shopper, body, image, error):
