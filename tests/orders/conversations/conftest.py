@@ -41,3 +41,14 @@ def other_shopper(db):
 @pytest.fixture
 def order(rates, store, shopper):
     return paid_order(merchant=store, user=shopper)
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    """Messages are read in English (the Chinese catalogue is filled later): the services' errors
+    outside a request, and the pages (the shop's default language is Chinese)."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
