@@ -196,14 +196,21 @@ def _notify_other_side(conversation: Conversation, message: Message) -> None:
 
 
 def conversation_mark_read(*, conversation_id: int, user) -> Conversation:
-    """`user`'s side has read the conversation up to now; its message notifications are read too."""
+    """`user`'s side has read the conversation up to now; its message notifications are read too.
+    Nothing is written when that side has already read everything (opening a read thread is free)."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    side = side_of(conversation=conversation, user=user) if conversation else None
+    if side is None:
+        raise errors.NotAParty()
+    field = "shopper_read_at" if side == Message.Side.SHOPPER else "merchant_read_at"
+    read_at = getattr(conversation, field)
+    if read_at is not None and (
+        conversation.last_message_at is None or read_at >= conversation.last_message_at
+    ):
+        return conversation
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
-        side = side_of(conversation=conversation, user=user) if conversation else None
-        if side is None:
-            raise errors.NotAParty()
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         now = timezone.now()
-        field = "shopper_read_at" if side == Message.Side.SHOPPER else "merchant_read_at"
         setattr(conversation, field, now)
         conversation.save(update_fields=[field])
         Notification.objects.filter(
