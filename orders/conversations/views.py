@@ -45,7 +45,7 @@ def _thread_context(request, conversation, side):
     messages = selectors.messages_of(conversation)
     return {
         "conversation": conversation,
-        "messages": messages,
+        "thread_messages": messages,
         "last_id": messages[-1].pk if messages else 0,
         "side": side,
         "can_write": side is not None,
