@@ -199,6 +199,11 @@ class _Seeder:
         from logistics.demo import seed_demo_shipments
 
         seed_demo_shipments(now=self.now, rng=self.rng, log=self.log)
+        from orders.conversations.demo import seed_conversations
+
+        seed_conversations(
+            shopper=User.objects.get(username="shopper"), merchants=self.merchants, now=self.now, log=self.log
+        )
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
