@@ -4,6 +4,7 @@
 services and selectors as the pages (docs/rules.md, "Conversations")."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -106,7 +107,7 @@ def _after(request):
     try:
         value = int(raw)
     except (TypeError, ValueError) as exc:
-        raise ValidationError({"after": ["A message id (a whole number)."]}) from exc
+        raise ValidationError({"after": [_("A message id (a whole number).")]}) from exc
     return max(0, min(value, 2**63 - 1))
 
 
@@ -146,7 +147,7 @@ class _ConversationViews(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             user=self.request.user, pk=self.kwargs["pk"], side=self.side
         )
         if conversation is None:
-            raise NotFound("No such conversation of yours.")
+            raise NotFound(_("No such conversation of yours."))
         return conversation
 
     def retrieve(self, request, *args, **kwargs):
@@ -189,11 +190,11 @@ class _ConversationViews(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         except (TypeError, ValueError, OverflowError):
             message = None
         if message is None:
-            raise NotFound("No such image in this conversation.")
+            raise NotFound(_("No such image in this conversation."))
         try:
             return message_image_response(message)
         except Http404 as exc:
-            raise NotFound("The image is missing.") from exc
+            raise NotFound(_("The image is missing.")) from exc
 
 
 class ConversationViewSet(mixins.CreateModelMixin, _ConversationViews):
