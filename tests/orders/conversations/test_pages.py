@@ -222,3 +222,21 @@ def test_the_json_endpoint_is_not_cached(client, product, shopper):
     response = client.get(f"/messages/{conversation.pk}/updates/")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert json.loads(response.content)["awaiting_reply"] is True
+
+
+def test_hostile_input_on_the_pages(client, product, shopper, store):
+    """A NUL, a huge body, ids out of range: a clear 4xx, never a 500, nothing written."""
+    conversation = conversation_about(product, shopper=shopper)
+    client.force_login(shopper)
+    before = Message.objects.count()
+    for data in ({"body": "nul\x00here"}, {"body": "长" * 100_000}):
+        response = client.post(f"/messages/{conversation.pk}/", data)
+        assert response.status_code == 400, (response.status_code, response.content[:300])
+    assert client.post("/messages/new/", {"product": "9" * 30, "body": "Hi"}).status_code == 403
+    assert client.post("/messages/new/", {"product": "1\x00", "body": "Hi"}).status_code == 400
+    assert client.get("/messages/99999999999999999999999/").status_code == 404
+    assert client.get("/messages/images/99999999999999999999999/").status_code == 404
+    client.force_login(store.staff)
+    response = client.post(f"/seller/messages/{conversation.pk}/", {"body": "nul\x00here"})
+    assert response.status_code == 400
+    assert Message.objects.count() == before
