@@ -131,10 +131,12 @@ class _Seeder:
     def reset(self):
         # Orders and money first: ledger rows PROTECT orders and payments, orders PROTECT variants.
         from logistics.demo import demo_reset
+        from orders.conversations.models import Conversation
         from orders.models import Cart, Order
         from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
 
         demo_reset()  # shipments protect their orders
+        Conversation.objects.all().delete()  # a deleted product or order would merge threads (SET_NULL)
         LedgerEntry.objects.all().delete()
         LedgerTransaction.objects.all().delete()
         Refund.objects.all().delete()
