@@ -10,6 +10,7 @@ from logistics import api as logistics_api
 from logistics import template_api
 from merchants import api as merchant_api
 from orders import api as orders_api
+from orders.conversations import api as conversations_api
 from payments import api as payments_api
 
 from . import selectors
@@ -94,6 +95,7 @@ router.register("brands", BrandViewSet, basename="brand")
 router.register("products", ProductViewSet, basename="product")
 
 merchant_api.register(router)
+conversations_api.register(router)  # shoppers and stores (orders/conversations)
 logistics_api.register(router)
 template_api.register(router)  # the merchant's shipping templates (logistics)
 # The shopper's journey (orders and payments apps).

@@ -49,6 +49,9 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),
+    # Conversations between shoppers and stores (orders/conversations)
+    path("messages/", include("orders.conversations.urls")),
+    path("seller/messages/", include("orders.conversations.seller_urls")),
     path("seller/shipping/", include("logistics.seller_urls")),
     path("seller/shipping-templates/", include("logistics.template_urls")),
     path("seller/finance/", include("payments.seller_urls")),

@@ -338,3 +338,26 @@ def completed_order(**order_kwargs):
     order_confirm_receipt(user=order.user, number=order.number)
     order.refresh_from_db()
     return order
+
+
+# --- Conversations ------------------------------------------------------------------------------------
+
+
+def image_upload(name="photo.png", fmt="PNG", size=(8, 8), color=(200, 30, 30)):
+    """An uploaded image file (PNG by default) that passes `marketplace.uploads.image_check`."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def conversation_about(product, *, shopper=None, body="Is this genuine?"):
+    """A shopper's thread with the product's store, opened with one message (needs `rates` for the
+    product). Returns the conversation."""
+    from orders.conversations.services import conversation_start
+
+    return conversation_start(shopper=shopper or UserFactory(), product_id=product.pk, body=body)

@@ -171,6 +171,13 @@ TABLE = [
     R("orders/<number>/",                                  "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.order),
     R("orders/<number>/cancel/",                           "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # a paid order: the confirmation is part of the form
     R("orders/<number>/confirm-receipt/",                  "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.order, body={"confirm": "yes"}),  # paid, not shipped: back to the order with the reason
+    # --- Conversations: the shopper's side (orders/conversations); polling, read marks and images for both sides
+    R("messages/",                                         "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
+    R("messages/new/",                                     "GET",     LOGIN,        403,          403,          403,          403,          403,    403),  # no product or order named: nothing to ask about
+    R("messages/<pk>/",                                    "GET",     LOGIN,        200,          404,          404,          404,          200,    200, pk=W.conversation),  # staff read, never write
+    R("messages/<pk>/updates/",                            "GET",     403,          200,          404,          200,          404,          200,    200, pk=W.conversation),
+    R("messages/<pk>/read/",                               "POST",    403,          200,          404,          200,          404,          404,    404, pk=W.conversation),
+    R("messages/images/<pk>/",                             "GET",     403,          200,          404,          200,          404,          200,    200, pk=W.message_image),
     R("account/addresses/",                                "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("account/addresses/<pk>/delete/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.address),
     R("account/identities/",                               "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
@@ -215,6 +222,8 @@ TABLE = [
     R("seller/orders/",                                    "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/shipments/<waybill>/events/add/",            "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, waybill=W.waybill),
     R("seller/orders/<number>/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
+    R("seller/messages/",                                  "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/messages/<pk>/",                             "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.conversation),
     R("seller/shipping/<number>/",                         "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, number=W.order),
     R("seller/shipping/batch/",                            "GET",     LOGIN,        403,          NOT_YET,      To("seller_orders:list"), To("seller_orders:list"), 403, 403),  # nothing ticked: back to the list
     R("seller/shipping/labels/",                           "GET",     LOGIN,        403,          NOT_YET,      404,          404,          403,    403),  # no waybill named
@@ -303,6 +312,13 @@ TABLE = [
     R("api/v1/orders/<number>/",                           "GET",     API_ANON,     200,          404,          404,          404,          404,    404, number=W.order),
     R("api/v1/orders/<number>/cancel/",                    "POST",    API_ANON,     200,          404,          404,          404,          404,    404, number=W.order, body={"idempotency_key": "access-table"}),
     R("api/v1/orders/<number>/confirm-receipt/",           "POST",    API_ANON,     409,          404,          404,          404,          404,    404, number=W.order),  # paid, not shipped yet
+    R("api/v1/conversations/",                             "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
+    R("api/v1/conversations/",                             "POST",    API_ANON,     201,          201,          403,          201,          201,    201, body={"product": W.product, "body": "Access table question"}),  # the store's own staff: 403
+    R("api/v1/conversations/<pk>/",                        "GET",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.conversation),
+    R("api/v1/conversations/<pk>/messages/",               "GET",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.conversation),
+    R("api/v1/conversations/<pk>/messages/",               "POST",    API_ANON,     201,          404,          404,          404,          404,    404, pk=W.conversation, body={"body": "Access table answer"}),
+    R("api/v1/conversations/<pk>/read/",                   "POST",    API_ANON,     200,          404,          404,          404,          404,    404, pk=W.conversation),
+    R("api/v1/conversations/<pk>/images/<message_id>/",    "GET",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.conversation, message_id=W.message_image),
     R("api/v1/payments/<reference>/",                      "GET",     API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment),
     R("api/v1/payments/<reference>/confirm/",              "POST",    API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment, body=CARD),
     # --- API: the merchant's application, brands, documents and products ----------------------------
@@ -320,6 +336,12 @@ TABLE = [
     R("api/v1/seller/documents/<pk>/",                     "GET",     API_ANON,     403,          404,          200,          404,          403,    403, pk=W.document),
     R("api/v1/seller/orders/<number>/quotes/",             "GET",     API_ANON,     403,          403,          200,          404,          403,    403, number=W.order),
     R("api/v1/seller/orders/<number>/ship/",               "POST",    API_ANON,     403,          403,          201,          404,          403,    403, number=W.order, body={"provider_code": "ems", "weight_grams": 500}),
+    R("api/v1/seller/conversations/",                      "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/conversations/<pk>/",                 "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.conversation),
+    R("api/v1/seller/conversations/<pk>/messages/",        "GET",     API_ANON,     403,          403,          200,          404,          403,    403, pk=W.conversation),
+    R("api/v1/seller/conversations/<pk>/messages/",        "POST",    API_ANON,     403,          403,          201,          404,          403,    403, pk=W.conversation, body={"body": "Access table answer"}),
+    R("api/v1/seller/conversations/<pk>/read/",            "POST",    API_ANON,     403,          403,          200,          404,          403,    403, pk=W.conversation),
+    R("api/v1/seller/conversations/<pk>/images/<message_id>/", "GET", API_ANON,     403,          403,          200,          404,          403,    403, pk=W.conversation, message_id=W.message_image),
     R("api/v1/seller/shipping/batch/",                     "POST",    API_ANON,     403,          403,          200,          200,          403,    403, body={"parcels": [{"order_number": "0", "provider_code": "ems", "weight_grams": 500}]}),  # an unknown order: reported in the results
     R("api/v1/seller/shipping/labels/",                    "GET",     API_ANON,     403,          403,          404,          404,          403,    403),  # no waybill named
     R("api/v1/seller/shipments/",                          "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
@@ -652,7 +674,16 @@ def _build_world(private_root: Path) -> dict:
     from payments.models import ReleaseHold
 
     release_hold = ReleaseHold.objects.create(order=shipped_order, reason="Access table", placed_by=superuser)
+    # A conversation of the shopper with the first store about its product: an image, then a question.
+    from orders.conversations.services import conversation_start
+    from tests.factories import image_upload
+
+    conversation = conversation_start(shopper=shopper, product_id=product.pk, body="A photo", image=image_upload())
+    message_image = conversation.messages.get()
+    conversation = conversation_start(shopper=shopper, product_id=product.pk, body="Access table question")
     ids = {
+        "conversation": conversation.pk,
+        "message_image": message_image.pk,
         "payout_batch": payout_batch.pk,
         "payout": payout.pk,
         "category": category.slug,
@@ -887,7 +918,9 @@ def test_access(row, role, world, client):
     _sign_in(client, world, role)
     url = _url(row, world["ids"])
     api = row.route.startswith("api/")
-    _ask(client, row.method, url, row.body, api, expected, f"{row.method} {url} as {role}")
+    # A body may name world objects too (`body={"product": W.product}`).
+    body = {k: world["ids"][v] if isinstance(v, Ref) else v for k, v in row.body.items()} if row.body else row.body
+    _ask(client, row.method, url, body, api, expected, f"{row.method} {url} as {role}")
 
 
 def _post_only_cases():
@@ -1020,6 +1053,10 @@ LISTS = [
     ("/api/v1/cases/",                        W.case,              {"shopper"}),
     ("/seller/after-sales/?state=all",        W.case,              {"merchant"}),
     ("/api/v1/seller/cases/",                 W.case,              {"merchant"}),
+    ("/messages/",                            "Access table question", {"shopper"}),
+    ("/api/v1/conversations/",                "Access table question", {"shopper"}),
+    ("/seller/messages/",                     "Access table question", {"merchant"}),
+    ("/api/v1/seller/conversations/",         "Access table question", {"merchant"}),
 ]  # fmt: skip
 
 

@@ -123,6 +123,9 @@ def world(db, rates):
         valid_until=timezone.localdate() + timedelta(days=90),
     )
     MerchantMemberFactory(merchant__status=Merchant.Status.SUSPENDED)
+    from orders.conversations.services import conversation_start  # a thread for the ids to hit
+
+    conversation_start(shopper=shopper, product_id=product.pk, body="Is it genuine?")
     return {
         "shopper": shopper,
         "merchant": merchant_member.user,

@@ -60,7 +60,6 @@ class Conversation(models.Model):
         return f"{self.shopper_id} / {self.merchant_id}"
 
 
-
 class Message(models.Model):
     class Side(models.TextChoices):
         SHOPPER = "shopper", _("Shopper")

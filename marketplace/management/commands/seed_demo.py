@@ -131,10 +131,12 @@ class _Seeder:
     def reset(self):
         # Orders and money first: ledger rows PROTECT orders and payments, orders PROTECT variants.
         from logistics.demo import demo_reset
+        from orders.conversations.models import Conversation
         from orders.models import AfterSalesCase, Cart, Order
         from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
 
         demo_reset()  # shipments protect their orders
+        Conversation.objects.all().delete()  # a deleted product or order would merge threads (SET_NULL)
         LedgerEntry.objects.all().delete()
         LedgerTransaction.objects.all().delete()
         Refund.objects.all().delete()
@@ -206,6 +208,11 @@ class _Seeder:
         from orders.cases.demo import seed_cases
 
         seed_cases(now=self.now, rng=self.rng, log=self.log)
+        from orders.conversations.demo import seed_conversations
+
+        seed_conversations(
+            shopper=User.objects.get(username="shopper"), merchants=self.merchants, now=self.now, log=self.log
+        )
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
