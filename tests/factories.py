@@ -338,3 +338,41 @@ def completed_order(**order_kwargs):
     order_confirm_receipt(user=order.user, number=order.number)
     order.refresh_from_db()
     return order
+
+
+# --- Reviews ---------------------------------------------------------------------------------------
+
+
+def completed_order_of(product, *, user=None, quantity=1):
+    """A completed order (paid, shipped, delivered, receipt confirmed) of one unit of `product`'s first
+    option, for `user` (a new shopper by default): several orders of one product for review tests."""
+    from logistics.models import ShipmentEvent
+    from logistics.services.tracking import shipment_event_record
+    from payments.services import order_confirm_receipt
+
+    variant = product.variants.order_by("id").first()
+    user, address, identity = shopper_with_cart((variant, quantity), user=user)
+    payment = checkout(user, address, identity)
+    pay(payment)
+    order = payment.orders.get()
+    shipment = shipment_for(order)
+    shipment_event_record(
+        shipment=shipment, kind=ShipmentEvent.Kind.DELIVERED, occurred_at=timezone.now(),
+        source=ShipmentEvent.Source.CARRIER,
+    )
+    order_confirm_receipt(user=order.user, number=order.number)
+    order.refresh_from_db()
+    return order
+
+
+def image_upload(name="photo.png", *, color=(200, 40, 40), size=(32, 32), kind="PNG"):
+    """An uploaded image file (PNG by default) as a form or the API would receive it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, kind)
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[kind]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
