@@ -42,9 +42,11 @@ urlpatterns = [
     path("seller/finance/payouts/", include(payout_urls.seller)),
     # Before the seller dashboard's own routes: the seller connects its Stripe account.
     path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
+    path("seller/reviews/", include("orders.reviews.seller_urls")),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
+    path("", include("orders.reviews.urls")),
     path("pay/", include("payments.urls")),
     path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),

@@ -19,6 +19,7 @@ from marketplace.money import format_cny
 from payments.models import Payment
 
 from . import rules, selectors, services
+from .reviews import selectors as review_selectors
 from .context_processors import CART_SESSION_KEY
 from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
@@ -254,6 +255,10 @@ def order_detail(request, number):
             "Status": Order.Status,
             "shipment": shipment,
             "hold_reason": hold_reason,
+            # Review each line and rate the store (orders/reviews): completed orders only, two queries.
+            "review_state": review_selectors.order_review_state(order)
+            if order.status == Order.Status.COMPLETED
+            else None,
         },
     )
 

@@ -343,15 +343,17 @@ def completed_order(**order_kwargs):
 # --- Reviews ---------------------------------------------------------------------------------------
 
 
-def completed_order_of(product, *, user=None, quantity=1):
-    """A completed order (paid, shipped, delivered, receipt confirmed) of one unit of `product`'s first
-    option, for `user` (a new shopper by default): several orders of one product for review tests."""
+def completed_order_of(product, *, user=None, quantity=1, every_option=False):
+    """A completed order (paid, shipped, delivered, receipt confirmed) of `quantity` of `product`'s first
+    option (`every_option`: one line per option), for `user` (a new shopper by default): several orders
+    of one product, or many lines of it, for review tests."""
     from logistics.models import ShipmentEvent
     from logistics.services.tracking import shipment_event_record
     from payments.services import order_confirm_receipt
 
-    variant = product.variants.order_by("id").first()
-    user, address, identity = shopper_with_cart((variant, quantity), user=user)
+    variants = list(product.variants.order_by("id"))
+    lines = [(variant, quantity) for variant in (variants if every_option else variants[:1])]
+    user, address, identity = shopper_with_cart(*lines, user=user)
     payment = checkout(user, address, identity)
     pay(payment)
     order = payment.orders.get()

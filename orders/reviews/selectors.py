@@ -143,5 +143,9 @@ def order_review_state(order) -> dict:
     reviews = {
         review.order_line_id: review for review in ProductReview.objects.filter(order_line__order=order)
     }
+    for review in reviews.values():
+        review.editable = can_edit(review)
+    for line in order.lines.all():  # prefetched by order_for_user: the template reads `line.review`
+        line.review = reviews.get(line.pk)
     store_rating = StoreRating.objects.filter(order=order).first()
     return {"open": open_for_reviews, "by_line": reviews, "store_rating": store_rating}
