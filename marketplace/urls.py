@@ -11,6 +11,7 @@ from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
+from orders.reviews import api as reviews_api
 from payments import holds_api, payout_api, payout_urls
 from payments import seller_api as payments_seller_api
 from payments import staff_api as finance_api
@@ -124,6 +125,21 @@ urlpatterns = [
         name="api-seller-shipping-labels",
     ),
     *tracking_urls.api_urls,
+    # Reviews (orders/reviews)
+    path(
+        "api/v1/products/<id:pk>/reviews/",
+        reviews_api.ProductReviewsView.as_view(),
+        name="api-product-reviews",
+    ),
+    path("api/v1/reviews/", reviews_api.MyReviewsView.as_view(), name="api-reviews"),
+    path("api/v1/reviews/<id:pk>/", reviews_api.MyReviewView.as_view(), name="api-review"),
+    path("api/v1/store-ratings/", reviews_api.StoreRatingsView.as_view(), name="api-store-ratings"),
+    path("api/v1/seller/reviews/", reviews_api.SellerReviewsView.as_view(), name="api-seller-reviews"),
+    path(
+        "api/v1/seller/reviews/<id:pk>/reply/",
+        reviews_api.SellerReviewReplyView.as_view(),
+        name="api-seller-review-reply",
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

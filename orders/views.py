@@ -19,10 +19,10 @@ from marketplace.money import format_cny
 from payments.models import Payment
 
 from . import rules, selectors, services
-from .reviews import selectors as review_selectors
 from .context_processors import CART_SESSION_KEY
 from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
+from .reviews import selectors as review_selectors
 
 ORDERS_PER_PAGE = 20
 HELD_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)

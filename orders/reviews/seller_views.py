@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.errors import DomainError
 from merchants.permissions import approved_merchant_required
@@ -16,6 +16,7 @@ from .forms import ReplyForm
 
 
 @approved_merchant_required
+@require_GET
 def review_list(request):
     unanswered = request.GET.get("show") == "unanswered"
     reviews = selectors.reviews_for_merchant(request.merchant, unanswered=unanswered)

@@ -73,7 +73,12 @@ def test_someone_elses_order_line_is_a_404(client, rates):
     client.force_login(other.user)
     url = f"/orders/{order.number}/lines/{order.lines.get().pk}/review/"
     assert client.post(url, {"rating": "5"}).status_code == 404
-    assert client.post(f"/orders/{order.number}/rate-store/", {"description": 5, "service": 5, "logistics": 5}).status_code == 404
+    assert (
+        client.post(
+            f"/orders/{order.number}/rate-store/", {"description": 5, "service": 5, "logistics": 5}
+        ).status_code
+        == 404
+    )
     assert ProductReview.objects.count() == 0 and StoreRating.objects.count() == 0
 
 
@@ -185,7 +190,9 @@ def test_a_new_review_and_a_reply_renew_the_cached_product_page(client, rates):
     first = client.get(url, **EN).content.decode()
     assert "No reviews yet" in first
     assert page_cache.enabled()
-    review = services.review_create(user=order.user, order_line_id=order.lines.get().pk, rating=5, text="Fresh")
+    review = services.review_create(
+        user=order.user, order_line_id=order.lines.get().pk, rating=5, text="Fresh"
+    )
     assert "Fresh" in client.get(url, **EN).content.decode()
     ProductReview.objects.filter(pk=review.pk).update(reply="Reply from the store")
     assert "Reply from the store" in client.get(url, **EN).content.decode()
