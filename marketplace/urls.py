@@ -157,7 +157,10 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>(products|brands)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # Public uploads: product and brand images, review photos (shown on product pages).
+        re_path(
+            r"^media/(?P<path>(products|brands|reviews)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        ),
     ]
 
 admin.site.site_header = "Global Mall staff console"
