@@ -132,8 +132,10 @@ class _Seeder:
         # Orders and money first: ledger rows PROTECT orders and payments, orders PROTECT variants.
         from logistics.demo import demo_reset
         from orders.models import Cart, Order
+        from orders.reviews.demo import demo_reviews_reset
         from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
 
+        demo_reviews_reset()  # reviews and store ratings protect their orders
         demo_reset()  # shipments protect their orders
         LedgerEntry.objects.all().delete()
         LedgerTransaction.objects.all().delete()
@@ -199,6 +201,9 @@ class _Seeder:
         from logistics.demo import seed_demo_shipments
 
         seed_demo_shipments(now=self.now, rng=self.rng, log=self.log)
+        from orders.reviews.demo import seed_demo_reviews
+
+        seed_demo_reviews(merchants=self.merchants, rng=self.rng, log=self.log)
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
