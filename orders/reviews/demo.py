@@ -1,5 +1,5 @@
-"""Demo reviews (called by `manage.py seed_demo`): six demo buyers each complete orders of popular
-products of the first stores through the real services (pay, ship, delivery scan, confirm receipt),
+"""Demo reviews (called by `manage.py seed_demo`): six demo buyers each complete orders of the best
+sellers of the first six stores through the real services (pay, ship, delivery scan, confirm receipt),
 then review them with a spread of ratings, some with photos, some anonymous; the stores reply to some
 and every order gets a store rating. Idempotent: the demo buyers and their orders are removed first."""
 
@@ -99,10 +99,10 @@ def seed_demo_reviews(*, merchants, rng, log) -> int:
     # A rebuild (`--reset`) has deleted every order by now: the demo buyers go too, and come back anew.
     User.objects.filter(username__in=BUYERS).delete()
     products = []
-    for merchant in merchants[:3]:
+    for merchant in merchants[:6]:
         products += list(
             selectors.products_visible()
-            .filter(merchant=merchant, price_cny__lt=300, variants__stock__gte=10, variants__is_active=True)
+            .filter(merchant=merchant, price_cny__lt=1000, variants__stock__gte=5, variants__is_active=True)
             .distinct()
             .order_by("-sales_count", "pk")[:2]
         )
