@@ -47,7 +47,7 @@ class BrandViewSet(viewsets.ReadOnlyModelViewSet):
 @method_decorator(anonymous_page_cache(product_kwarg="pk", vary_on_accept=True), name="dispatch")
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Visible products. Filters: `q`, `category`, `brand`, `country`, `merchant`, `price_min`,
-    `price_max` (CNY), `shipping_mode`; `sort`: relevance, price_asc, price_desc, newest, sales."""
+    `price_max` (CNY), `shipping_mode`; `sort`: relevance, price_asc, price_desc, newest, sales, rating."""
 
     filterset_class = ProductFilter
 

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -17,12 +17,16 @@ SORT_CHOICES = [
     ("price_desc", _("Price: high to low")),
     ("newest", _("Newest")),
     ("sales", _("Best selling")),
+    ("rating", _("Top rated")),
 ]
 SORT_ORDER = {
     "price_asc": ("price_cny", "id"),
     "price_desc": ("-price_cny", "-id"),
     "newest": ("-created_at", "-id"),
     "sales": ("-sales_count", "-id"),
+    # Highest average first, unrated products last; ties go to the product with more reviews
+    # (`rating_average`/`rating_count`, kept by orders.reviews.services in each review's transaction).
+    "rating": (F("rating_average").desc(nulls_last=True), "-rating_count", "-sales_count", "-id"),
 }
 
 

@@ -12,6 +12,7 @@ from merchants import api as merchant_api
 from merchants.views import public as merchant_views
 from orders import api as orders_api
 from orders.cases import urls as case_urls
+from orders.reviews import api as reviews_api
 from payments import holds_api, payout_api, payout_urls
 from payments import seller_api as payments_seller_api
 from payments import staff_api as finance_api
@@ -43,9 +44,11 @@ urlpatterns = [
     path("seller/finance/payouts/", include(payout_urls.seller)),
     # Before the seller dashboard's own routes: the seller connects its Stripe account.
     path("seller/finance/stripe/", include("payments.seller_stripe_urls")),
+    path("seller/reviews/", include("orders.reviews.seller_urls")),
     path("seller/", include("merchants.seller_urls")),
     # Cart, checkout, orders, address book and identities; payment; the merchant's orders
     path("", include("orders.urls")),
+    path("", include("orders.reviews.urls")),
     path("pay/", include("payments.urls")),
     path("payments/webhooks/stripe/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("seller/orders/", include("orders.seller_urls")),
@@ -127,6 +130,21 @@ urlpatterns = [
     ),
     *tracking_urls.api_urls,
     *case_urls.api_urls,
+    # Reviews (orders/reviews)
+    path(
+        "api/v1/products/<id:pk>/reviews/",
+        reviews_api.ProductReviewsView.as_view(),
+        name="api-product-reviews",
+    ),
+    path("api/v1/reviews/", reviews_api.MyReviewsView.as_view(), name="api-reviews"),
+    path("api/v1/reviews/<id:pk>/", reviews_api.MyReviewView.as_view(), name="api-review"),
+    path("api/v1/store-ratings/", reviews_api.StoreRatingsView.as_view(), name="api-store-ratings"),
+    path("api/v1/seller/reviews/", reviews_api.SellerReviewsView.as_view(), name="api-seller-reviews"),
+    path(
+        "api/v1/seller/reviews/<id:pk>/reply/",
+        reviews_api.SellerReviewReplyView.as_view(),
+        name="api-seller-review-reply",
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -145,7 +163,10 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>(products|brands)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # Public uploads: product and brand images, review photos (shown on product pages).
+        re_path(
+            r"^media/(?P<path>(products|brands|reviews)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        ),
     ]
 
 admin.site.site_header = "Global Mall staff console"

@@ -15,6 +15,7 @@ from django_countries.fields import Country
 
 from logistics import template_selectors
 from orders import rules as order_rules
+from orders.reviews import selectors as review_selectors
 
 from . import selectors
 from .filters import SORT_CHOICES, ProductFilter
@@ -193,6 +194,8 @@ def product_detail(request, pk):
             "tax_rate_percent": (rate * 100).quantize(Decimal("0.1")),
             "order_limit": order_rules.ORDER_GOODS_LIMIT,
             "annual_limit": order_rules.ANNUAL_LIMIT,
+            # Count, distribution and one page of reviews, photos first: three queries at any size.
+            "reviews": review_selectors.product_reviews(product.pk, request.GET.get("page")),
         },
     )
 

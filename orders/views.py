@@ -23,6 +23,7 @@ from .cases import selectors as case_selectors
 from .context_processors import CART_SESSION_KEY
 from .forms import AddressForm, AddToCartForm, IdentityForm
 from .models import Cart, Order
+from .reviews import selectors as review_selectors
 
 ORDERS_PER_PAGE = 20
 HELD_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
@@ -258,6 +259,10 @@ def order_detail(request, number):
             # After-sales: this order's requests and whether a new one may be asked for.
             "order_cases": list(order.cases.order_by("-created_at", "-id")),
             "case_allowed": case_selectors.order_case_allowed(order),
+            # Review each line and rate the store (orders/reviews): completed orders only, two queries.
+            "review_state": review_selectors.order_review_state(order)
+            if order.status == Order.Status.COMPLETED
+            else None,
         },
     )
 

@@ -340,11 +340,37 @@ def completed_order(**order_kwargs):
     return order
 
 
-# --- Conversations ------------------------------------------------------------------------------------
+# --- Reviews ---------------------------------------------------------------------------------------
 
 
-def image_upload(name="photo.png", fmt="PNG", size=(8, 8), color=(200, 30, 30)):
-    """An uploaded image file (PNG by default) that passes `marketplace.uploads.image_check`."""
+def completed_order_of(product, *, user=None, quantity=1, every_option=False):
+    """A completed order (paid, shipped, delivered, receipt confirmed) of `quantity` of `product`'s first
+    option (`every_option`: one line per option), for `user` (a new shopper by default): several orders
+    of one product, or many lines of it, for review tests."""
+    from logistics.models import ShipmentEvent
+    from logistics.services.tracking import shipment_event_record
+    from payments.services import order_confirm_receipt
+
+    variants = list(product.variants.order_by("id"))
+    lines = [(variant, quantity) for variant in (variants if every_option else variants[:1])]
+    user, address, identity = shopper_with_cart(*lines, user=user)
+    payment = checkout(user, address, identity)
+    pay(payment)
+    order = payment.orders.get()
+    shipment = shipment_for(order)
+    shipment_event_record(
+        shipment=shipment, kind=ShipmentEvent.Kind.DELIVERED, occurred_at=timezone.now(),
+        source=ShipmentEvent.Source.CARRIER,
+    )
+    order_confirm_receipt(user=order.user, number=order.number)
+    order.refresh_from_db()
+    return order
+
+
+def image_upload(name="photo.png", fmt="PNG", size=(32, 32), color=(200, 40, 40), *, kind=None):
+    """An uploaded image file (PNG by default, `fmt` or `kind` another Pillow format) that passes
+    `marketplace.uploads.image_check`, as a form or the API would receive it."""
+    fmt = kind or fmt
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -353,6 +379,9 @@ def image_upload(name="photo.png", fmt="PNG", size=(8, 8), color=(200, 30, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+# --- Conversations ------------------------------------------------------------------------------------
 
 
 def conversation_about(product, *, shopper=None, body="Is this genuine?"):

@@ -182,6 +182,13 @@ TABLE = [
     R("account/addresses/<pk>/delete/",                    "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.address),
     R("account/identities/",                               "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
     R("account/identities/<pk>/delete/",                   "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.identity),
+    # Reviews (orders/reviews): the shopper's completed orders; a line not reviewed yet, a review written
+    R("orders/<number>/lines/<line_id>/review/",           "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.reviewable_order, line_id=W.reviewable_line),
+    R("orders/<number>/lines/<line_id>/review/",           "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.reviewable_order, line_id=W.reviewable_line, body={"rating": "5", "text": "Access"}, get=200),
+    R("orders/<number>/rate-store/",                       "GET",     LOGIN,        200,          404,          404,          404,          404,    404, number=W.reviewable_order),
+    R("orders/<number>/rate-store/",                       "POST",    LOGIN,        302,          404,          404,          404,          404,    404, number=W.reviewable_order, body={"description": "5", "service": "4", "logistics": "4"}, get=200),
+    R("account/reviews/<pk>/edit/",                        "GET",     LOGIN,        200,          404,          404,          404,          404,    404, pk=W.review),
+    R("account/reviews/<pk>/edit/",                        "POST",    LOGIN,        302,          404,          404,          404,          404,    404, pk=W.review, body={"rating": "5", "text": "Edited"}, get=200),
     R("track/",                                            "GET",     200,          200,          200,          200,          200,          200,    200),
     R("track/<waybill>/",                                  "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
     R("track/<waybill>/",                                  "GET",     404,          404,          404,          404,          404,          404,    404, waybill="EA000000000JP", variant=True),
@@ -210,6 +217,8 @@ TABLE = [
     R("seller/products/<pk>/",                             "GET",     LOGIN,        403,          NOT_YET,      200,          404,          403,    403, pk=W.product),
     R("seller/products/<pk>/publish/",                     "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, pk=W.draft_product),
     R("seller/products/<pk>/unpublish/",                   "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, pk=W.product),
+    R("seller/reviews/",                                   "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
+    R("seller/reviews/<pk>/reply/",                        "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, pk=W.review, body={"text": "Thank you"}),
     R("seller/products/<pk>/images/<image_pk>/delete/",    "POST",    LOGIN,        403,          NOT_YET,      302,          404,          403,    403, pk=W.product, image_pk=W.image),
     R("seller/products/import/",                           "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
     R("seller/products/import/template.csv",               "GET",     LOGIN,        403,          NOT_YET,      200,          200,          403,    403),
@@ -321,6 +330,15 @@ TABLE = [
     R("api/v1/conversations/<pk>/images/<message_id>/",    "GET",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.conversation, message_id=W.message_image),
     R("api/v1/payments/<reference>/",                      "GET",     API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment),
     R("api/v1/payments/<reference>/confirm/",              "POST",    API_ANON,     200,          404,          404,          404,          404,    404, reference=W.payment, body=CARD),
+    # --- API: reviews (orders/reviews) ---------------------------------------------------------------
+    R("api/v1/products/<pk>/reviews/",                     "GET",     200,          200,          200,          200,          200,          200,    200, pk=W.product),
+    R("api/v1/reviews/",                                   "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
+    R("api/v1/reviews/",                                   "POST",    API_ANON,     404,          404,          404,          404,          404,    404, body={"order_line": 999999999, "rating": 5}),  # no such line: nobody learns whose it is
+    R("api/v1/reviews/<pk>/",                              "GET",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.review),
+    R("api/v1/reviews/<pk>/",                              "PUT",     API_ANON,     200,          404,          404,          404,          404,    404, pk=W.review, body={"rating": 5, "text": "Edited"}),
+    R("api/v1/store-ratings/",                             "POST",    API_ANON,     404,          404,          404,          404,          404,    404, body={"order": "NOSUCHORDER", "description": 5, "service": 5, "logistics": 5}),
+    R("api/v1/seller/reviews/",                            "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
+    R("api/v1/seller/reviews/<pk>/reply/",                 "POST",    API_ANON,     403,          403,          200,          404,          403,    403, pk=W.review, body={"text": "Thank you"}),
     # --- API: the merchant's application, brands, documents and products ----------------------------
     R("api/v1/seller/payouts/",                            "GET",     API_ANON,     403,          403,          200,          200,          403,    403),
     R("api/v1/seller/payouts/",                            "POST",    API_ANON,     403,          403,          400,          400,          403,    403),
@@ -681,10 +699,20 @@ def _build_world(private_root: Path) -> dict:
     conversation = conversation_start(shopper=shopper, product_id=product.pk, body="A photo", image=image_upload())
     message_image = conversation.messages.get()
     conversation = conversation_start(shopper=shopper, product_id=product.pk, body="Access table question")
+    # Reviews (orders/reviews): a completed order of the shopper, reviewed, and another not yet.
+    from orders.reviews import services as reviews
+    from tests.factories import completed_order_of
+
+    reviewed = completed_order_of(product, user=shopper)
+    review = reviews.review_create(user=shopper, order_line_id=reviewed.lines.get().pk, rating=4, text="Access")
+    reviewable = completed_order_of(product, user=shopper)
     ids = {
         "conversation": conversation.pk,
         "message_image": message_image.pk,
         "payout_batch": payout_batch.pk,
+        "review": review.pk,
+        "reviewable_order": reviewable.number,
+        "reviewable_line": reviewable.lines.get().pk,
         "payout": payout.pk,
         "category": category.slug,
         "brand": brand.slug,

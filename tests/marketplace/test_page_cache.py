@@ -50,6 +50,8 @@ def test_every_table_storefront_pages_show_has_the_trigger(db):
         "merchants_merchant",
         "logistics_shippingtemplate",  # the product page shows the shipping fee
         "logistics_shippingtemplateregion",
+        "orders_productreview",  # the product page shows reviews, their photos and the store's reply
+        "orders_reviewphoto",
     }
 
 

@@ -133,8 +133,10 @@ class _Seeder:
         from logistics.demo import demo_reset
         from orders.conversations.models import Conversation
         from orders.models import AfterSalesCase, Cart, Order
+        from orders.reviews.demo import demo_reviews_reset
         from payments.models import LedgerEntry, LedgerTransaction, Payment, Refund, SandboxOperation
 
+        demo_reviews_reset()  # reviews and store ratings protect their orders
         demo_reset()  # shipments protect their orders
         Conversation.objects.all().delete()  # a deleted product or order would merge threads (SET_NULL)
         LedgerEntry.objects.all().delete()
@@ -213,6 +215,9 @@ class _Seeder:
         seed_conversations(
             shopper=User.objects.get(username="shopper"), merchants=self.merchants, now=self.now, log=self.log
         )
+        from orders.reviews.demo import seed_demo_reviews
+
+        seed_demo_reviews(merchants=self.merchants, rng=self.rng, log=self.log)
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""

@@ -1,0 +1,78 @@
+"""Reviews written at the same moment on PostgreSQL, each in its own thread and connection: the
+product's average and count equal the reviews' own figures, and one line still gets one review."""
+
+import threading
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.db import connection, connections
+
+from orders.reviews import errors, services
+from orders.reviews.models import ProductReview
+from tests.factories import ProductFactory, completed_order_of
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to test",
+    ),
+]
+
+
+def _race(calls):
+    barrier = threading.Barrier(len(calls))
+    done, refused, failures = [], [], []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            done.append(call())
+        except errors.AlreadyReviewed:
+            refused.append(1)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    return done, refused
+
+
+def test_concurrent_reviews_keep_the_product_rating_exact(rates):
+    product = ProductFactory()
+    stars = [5, 4, 3, 5, 1, 2, 5, 4]
+    orders = [completed_order_of(product) for _ in stars]
+    calls = [
+        (
+            lambda order=order, n=n: services.review_create(
+                user=order.user, order_line_id=order.lines.get().pk, rating=n
+            )
+        )
+        for order, n in zip(orders, stars, strict=True)
+    ]
+    done, _ = _race(calls)
+    assert len(done) == len(stars)
+    product.refresh_from_db()
+    assert product.rating_count == len(stars) == ProductReview.objects.filter(product=product).count()
+    expected = (Decimal(sum(stars)) / len(stars)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert product.rating_average == expected
+
+
+def test_the_same_line_reviewed_twice_at_once_makes_one_review(rates):
+    product = ProductFactory()
+    order = completed_order_of(product)
+    line_id = order.lines.get().pk
+    calls = [
+        (lambda n=n: services.review_create(user=order.user, order_line_id=line_id, rating=n))
+        for n in (1, 2, 3, 4, 5)
+    ]
+    done, refused = _race(calls)
+    assert (len(done), len(refused)) == (1, 4)
+    product.refresh_from_db()
+    assert product.rating_count == 1 == ProductReview.objects.count()
