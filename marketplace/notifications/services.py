@@ -68,7 +68,7 @@ def notify(
                 body_en=bodies["en"],
                 url=url[:300],
                 dedupe_key=dedupe_key[:120],
-                emailed=bool(email and user.email),
+                emailed=bool(email and user.email and getattr(settings, "NOTIFICATION_EMAILS", True)),
             )
     except IntegrityError:
         if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key[:120]).exists():
@@ -127,3 +127,10 @@ def notifications_mark_all_read(*, user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def render_in(language: str, text, params: dict | None = None) -> str:
+    """`text` (lazy, with `params`) as `notify` writes it, in one language (`zh-hans` or `en`): for an
+    email to an address that is nobody's account."""
+    rendered = _render(text, params)
+    return rendered["en"] if (language or "").startswith("en") else rendered["zh"]
