@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,7 +113,7 @@ def _notify(merchant, subject, body="", params=None, *, url="", dedupe_key=""):
         return
     from marketplace.notifications.services import render_in
 
-    language = first_owner.language if first_owner else settings.LANGUAGE_CODE
+    language = first_owner.language if first_owner else translation.get_language() or settings.LANGUAGE_CODE
     subject, body = render_in(language, subject, params), render_in(language, body, params)
     from .tasks import notification_send
 

@@ -233,7 +233,7 @@ def test_deposit_reminder_once_in_each_owners_language(rates, settings, django_c
         payment_services.deposits_check(now=now)
         payment_services.deposits_check(now=now + timedelta(hours=1))
     (reminder,) = [n for n in _of(owner.user) if "deposit" in n.title_en]
-    assert "US$1,000.00" in reminder.body_en and reminder.emailed
+    assert "$1,000.00" in reminder.body_en and "1,000.00" in reminder.body_zh and reminder.emailed
     (message,) = _mails_to(owner.user.email)
     assert message.subject == "Please top up your security deposit"
     assert [m.to for m in mail.outbox if m is not message] == [[merchant.contact_email]]
