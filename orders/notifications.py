@@ -99,7 +99,9 @@ def order_status_changed(order, event) -> None:
             "refunded",
             kind=Kind.ORDER,
             title=_("Order %(number)s was cancelled and refunded"),
-            body=_("The buyer's payment was returned. Do not ship this order."),
+            body=_("The buyer's payment was returned. Do not ship this order.")
+            if event.from_status == Order.Status.PAID
+            else _("The buyer's payment was returned."),
             params={"number": number},
         )
 

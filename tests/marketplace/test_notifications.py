@@ -334,3 +334,17 @@ def test_signup_records_the_page_language(client, page_language, stored):
     )
     assert response.status_code == 302
     assert User.objects.get(username="newbie").language == stored
+
+
+def test_the_staff_console_links_the_centre_with_the_count(client):
+    staff = StaffFactory()
+    _notify(staff, 2)
+    page = _login(client, staff).get(reverse("admin:index")).content.decode()
+    assert "data-notification-bell" in page and "(2)" in page
+
+
+def test_staff_pages_have_the_bell(client):
+    staff = StaffFactory()
+    _notify(staff)
+    page = _login(client, staff).get(reverse("review:queue")).content.decode()
+    assert "data-notification-count>1<" in page
