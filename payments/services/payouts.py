@@ -201,10 +201,13 @@ def _set_status(payout: Payout, to_status: str, *, actor=None, note="", txn=None
 
 
 def _notify_store(payout: Payout, status: str) -> None:
-    """A payout paid or failed: the store's staff hear it, by email too (in this transaction)."""
+    """A payout paid or failed: the store's staff hear it, by email too (in this transaction). A
+    release's own Stripe transfer is not announced when it succeeds (the release was), only if it fails."""
     from marketplace.notifications.models import Notification
     from marketplace.notifications.services import notify_store
 
+    if status == Payout.Status.PAID and payout.kind == Payout.Kind.RELEASE_TRANSFER:
+        return  # each release's own transfer: the store heard of the release already
     if status == Payout.Status.PAID:
         title = gettext_lazy("Payout %(reference)s was paid")
         body = gettext_lazy("%(amount)s was paid to your account.")
