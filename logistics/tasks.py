@@ -2,34 +2,6 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-
-@shared_task
-def shipment_notify_buyer(*, shipment_id: int):
-    """Tell the buyer the order is on its way (in the site's default language: accounts do not
-    record one yet)."""
-    from .models import Shipment
-
-    shipment = Shipment.objects.select_related("order__user", "provider").filter(pk=shipment_id).first()
-    if shipment is None or not shipment.order.user.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Order %(number)s has shipped") % {"number": shipment.order.number}
-        body = _(
-            "Your order %(number)s is on its way with %(provider)s, waybill %(waybill)s. "
-            "Expected delivery: %(start)s to %(end)s. Track it on your order page."
-        ) % {
-            "number": shipment.order.number,
-            "provider": shipment.provider.name,
-            "waybill": shipment.waybill_number,
-            "start": shipment.expected_from.isoformat(),
-            "end": shipment.expected_by.isoformat(),
-        }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [shipment.order.user.email])
-
 
 # --- deadlines -------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from payments import api as payments_api
 from . import selectors
 from .filters import ProductFilter
 from .models import Category, ProductVariant
+from .notifications.api import NotificationViewSet
 from .page_cache import anonymous_page_cache
 from .serializers import BrandSerializer, CategorySerializer, ProductDetailSerializer, ProductListSerializer
 
@@ -103,3 +104,4 @@ router.register("addresses", orders_api.AddressViewSet, basename="address")
 router.register("identities", orders_api.IdentityViewSet, basename="identity")
 router.register("orders", orders_api.OrderViewSet, basename="order")
 router.register("payments", payments_api.PaymentViewSet, basename="payment")
+router.register("notifications", NotificationViewSet, basename="notification")  # the notification centre

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "marketplace.context_processors.storefront",
                 "orders.context_processors.cart",
+                "marketplace.notifications.context_processors.notifications",
                 "marketplace.page_cache.csrf_placeholder",  # after Django's csrf processor
             ],
         },

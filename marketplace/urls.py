@@ -60,10 +60,13 @@ urlpatterns = [
     path("seller/finance/", include("payments.seller_urls")),
     # Parcel tracking: public pages, adding an event by hand (the store's and staff's pages)
     path("", include((tracking_urls.pages, "tracking"))),
+    # The notification centre (every signed-in person)
+    path("notifications/", include("marketplace.notifications.urls")),
     # Accounts
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch also remembers the choice on the account (the language of its emails).
+    path("i18n/setlang/", views.set_language, name="set_language"),
     # API
     path("api/v1/auth/", include("marketplace.accounts.urls")),
     path(

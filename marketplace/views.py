@@ -8,8 +8,10 @@ from django.contrib.auth import login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 from django_countries import countries
 from django_countries.fields import Country
 
@@ -18,6 +20,7 @@ from orders import rules as order_rules
 from orders.reviews import selectors as review_selectors
 
 from . import selectors
+from .accounts import services as account_services
 from .filters import SORT_CHOICES, ProductFilter
 from .forms import SignupForm
 from .models import Product
@@ -205,11 +208,22 @@ def signup(request):
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The account's language (its emails) is the one the page was read in.
+        form.instance.language = account_services.language_supported(translation.get_language())
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect(_safe_next(request))
     return render(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def set_language(request):
+    """Django's language switch (cookie, redirect to `next`), which also remembers the choice on a
+    signed-in person's account: their emails go in it (docs/rules.md, "Notifications")."""
+    response = django_set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        account_services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def _safe_next(request) -> str:

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,32 +80,66 @@ def _event(merchant, kind, actor=None, note="", **data):
     )
 
 
-def _notify(merchant, subject, body):
-    """Email the merchant's contact and owners once the transaction has committed."""
-    if not getattr(settings, "MERCHANT_NOTIFICATIONS", True):
+def _notify(merchant, subject, body="", params=None, *, url="", dedupe_key=""):
+    """Tell the store: every member of its staff gets it in the notification centre; its owners also
+    by email, each in their own language (`marketplace.notifications.notify`, after commit); the
+    contact address, when it is nobody's account, by a plain email. `subject` and `body` are lazy
+    translatable strings interpolated with `params`, so each person reads them in their language.
+    MERCHANT_NOTIFICATIONS off (while seeding the demo) sends no email; the centre still records it."""
+    from marketplace.notifications.models import Notification
+    from marketplace.notifications.services import notify
+
+    emails = getattr(settings, "MERCHANT_NOTIFICATIONS", True)
+    members = list(merchant.members.select_related("user").order_by("pk"))
+    url = url or _merchant_url(merchant)
+    owner_emails, first_owner = set(), None
+    for member in members:
+        owner = member.role == MerchantMember.Role.OWNER
+        notify(
+            user=member.user,
+            kind=Notification.Kind.STORE,
+            title=subject,
+            body=body,
+            params=params,
+            url=url,
+            email=emails and owner,
+            dedupe_key=dedupe_key,
+        )
+        if owner:
+            owner_emails.add(member.user.email.lower())
+            first_owner = first_owner or member.user
+    contact = (merchant.contact_email or "").strip()
+    if not emails or not contact or contact.lower() in owner_emails:
         return
-    recipients = {merchant.contact_email} if merchant.contact_email else set()
-    recipients.update(
-        merchant.members.filter(role=MerchantMember.Role.OWNER).values_list("user__email", flat=True)
-    )
-    recipients.discard("")
-    if not recipients:
-        return
+    from marketplace.notifications.services import render_in
+
+    language = first_owner.language if first_owner else translation.get_language() or settings.LANGUAGE_CODE
+    subject, body = render_in(language, subject, params), render_in(language, body, params)
     from .tasks import notification_send
 
-    transaction.on_commit(
-        lambda: notification_send.delay(subject=str(subject), body=str(body), recipients=sorted(recipients))
-    )
+    transaction.on_commit(lambda: notification_send.delay(subject=subject, body=body, recipients=[contact]))
+
+
+def _merchant_url(merchant) -> str:
+    """Where a store's notification leads: the dashboard (the application while it applies)."""
+    from django.urls import reverse
+
+    if merchant.status == Merchant.Status.APPROVED:
+        return reverse("seller:overview")
+    if merchant.status in (Merchant.Status.SUSPENDED, Merchant.Status.BLACKLISTED):
+        return reverse("seller:penalties")
+    return reverse("seller:application")
 
 
 def merchant_event_record(
-    *, merchant, kind, actor=None, note="", subject="", body="", **data
+    *, merchant, kind, actor=None, note="", subject="", body="", params=None, url="", **data
 ) -> MerchantEvent:
     """Record something that happened to a merchant, for other apps' services (the security deposit):
-    a `MerchantEvent`, and an email to its contact and owners after commit when `subject` is given."""
+    a `MerchantEvent`, and when `subject` is given a notification to its staff (emailed to its owners
+    and contact after commit). `subject` and `body`: lazy translatable strings, with `params`."""
     event = _event(merchant, kind, actor, note, **data)
     if subject:
-        _notify(merchant, subject, body or note)
+        _notify(merchant, subject, body or note, params, url=url, dedupe_key=f"merchant-event-{event.pk}")
     return event
 
 
@@ -468,16 +503,22 @@ def merchant_application_approve(*, application: MerchantApplication, reviewer: 
         )
     _event(merchant, MerchantEvent.Kind.APPLICATION_APPROVED, reviewer, note)
     if merchant.awaiting_deposit:
-        body = _(
+        body = gettext_lazy(
             "Welcome! Your application was approved. Pay the security deposit of your store %(store)s "
             "in the seller dashboard (Finance) and it opens at once: then you can publish products."
         )
     else:
-        body = _(
+        body = gettext_lazy(
             "Welcome! Your application was approved and your store %(store)s is open. "
             "You can now list products."
         )
-    _notify(merchant, _("Your store on Global Mall is approved"), body % {"store": merchant.name})
+    _notify(
+        merchant,
+        gettext_lazy("Your store on Global Mall is approved"),
+        body,
+        {"store": lambda: merchant.name},
+        dedupe_key=f"application-{application.pk}-approved",
+    )
     return application
 
 
@@ -502,9 +543,9 @@ def merchant_application_reject(*, application: MerchantApplication, reviewer: U
     _event(application.merchant, MerchantEvent.Kind.APPLICATION_REJECTED, reviewer, reasons)
     _notify(
         application.merchant,
-        _("Your application to Global Mall was not approved"),
-        _("We are sorry: your application was rejected for these reasons:\n\n%(reasons)s")
-        % {"reasons": reasons},
+        gettext_lazy("Your application to Global Mall was not approved"),
+        gettext_lazy("We are sorry: your application was rejected for these reasons:\n\n%(reasons)s"),
+        {"reasons": reasons},
     )
     return application
 
@@ -531,9 +572,11 @@ def merchant_application_request_info(*, application: MerchantApplication, revie
     _event(application.merchant, MerchantEvent.Kind.APPLICATION_NEEDS_INFO, reviewer, reasons)
     _notify(
         application.merchant,
-        _("Global Mall needs more information about your application"),
-        _("The reviewer asks:\n\n%(reasons)s\n\nPlease update your application and submit it again.")
-        % {"reasons": reasons},
+        gettext_lazy("Global Mall needs more information about your application"),
+        gettext_lazy(
+            "The reviewer asks:\n\n%(reasons)s\n\nPlease update your application and submit it again."
+        ),
+        {"reasons": reasons},
     )
     return application
 
@@ -590,9 +633,13 @@ def _authorization_decide(authorization, *, approve, reviewer, reasons=""):
     _event(authorization.merchant, kind, reviewer, reasons, brand=authorization.brand.name)
     _notify(
         authorization.merchant,
-        _("Brand authorization %(status)s: %(brand)s")
-        % {"status": authorization.get_status_display(), "brand": authorization.brand.name},
-        reasons or _("Your authorization for %(brand)s was approved.") % {"brand": authorization.brand.name},
+        gettext_lazy("Brand authorization %(status)s: %(brand)s"),
+        "%(reasons)s" if reasons else gettext_lazy("Your authorization for %(brand)s was approved."),
+        {
+            "status": BrandAuthorization.Status(authorization.status).label,
+            "brand": authorization.brand.name,
+            "reasons": reasons,
+        },
     )
 
 
@@ -674,12 +721,13 @@ def brand_authorizations_expire(*, today: date | None = None) -> int:
             )
             _notify(
                 merchant,
-                _("Your authorization for %(brand)s has expired") % {"brand": brand.name},
-                _(
+                gettext_lazy("Your authorization for %(brand)s has expired"),
+                gettext_lazy(
                     "Your authorization to sell %(brand)s ended on %(date)s. %(count)s listings were hidden. "
                     "Upload a renewed authorization in the seller dashboard to sell the brand again."
-                )
-                % {"brand": brand.name, "date": authorization.valid_until, "count": hidden},
+                ),
+                {"brand": brand.name, "date": authorization.valid_until, "count": hidden},
+                dedupe_key=f"authorization-{authorization.pk}-expired",
             )
             count += 1
     return count
@@ -735,9 +783,11 @@ def violation_record(
         _event(merchant, MerchantEvent.Kind.WARNED, recorded_by, year_total=after)
     _notify(
         merchant,
-        _("A violation was recorded against your store"),
-        _("%(kind)s: %(points)s points (%(total)s this year).\n\n%(note)s")
-        % {"kind": kind.name, "points": kind.points, "total": after, "note": note},
+        gettext_lazy("A violation was recorded against your store"),
+        gettext_lazy("%(kind)s: %(points)s points (%(total)s this year).\n\n%(note)s"),
+        {"kind": lambda: kind.name, "points": kind.points, "total": after, "note": note},
+        url=reverse("seller:penalties"),
+        dedupe_key=f"violation-{violation.pk}",
     )
     return violation
 
@@ -746,7 +796,7 @@ def _suspend(merchant, actor, reason):
     merchant.status = Merchant.Status.SUSPENDED
     merchant.save(update_fields=["status"])
     _event(merchant, MerchantEvent.Kind.SUSPENDED, actor, reason)
-    _notify(merchant, _("Your store is suspended"), reason)
+    _notify(merchant, gettext_lazy("Your store is suspended"), "%(reason)s", {"reason": reason})
 
 
 @transaction.atomic
@@ -771,7 +821,12 @@ def merchant_suspension_lift(*, merchant: Merchant, actor: User, note: str = "")
     merchant.blacklist_proposed_at = None
     merchant.save(update_fields=["status", "blacklist_proposed_at"])
     _event(merchant, MerchantEvent.Kind.SUSPENSION_LIFTED, actor, note)
-    _notify(merchant, _("Your store is open again"), note or _("The suspension of your store was lifted."))
+    _notify(
+        merchant,
+        gettext_lazy("Your store is open again"),
+        "%(note)s" if note else gettext_lazy("The suspension of your store was lifted."),
+        {"note": note},
+    )
     return merchant
 
 
@@ -807,8 +862,9 @@ def merchant_blacklist(*, merchant: Merchant, actor: User, reason: str, note: st
     _event(merchant, MerchantEvent.Kind.BLACKLISTED, actor, note, reason=reason, unshipped_orders=unshipped)
     _notify(
         merchant,
-        _("Your store was closed and blacklisted"),
-        _("Reason: %(reason)s\n\n%(note)s") % {"reason": entry.get_reason_display(), "note": note},
+        gettext_lazy("Your store was closed and blacklisted"),
+        gettext_lazy("Reason: %(reason)s\n\n%(note)s"),
+        {"reason": BlacklistEntry.Reason(entry.reason).label, "note": note},
     )
     return entry
 

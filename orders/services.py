@@ -22,7 +22,7 @@ from marketplace.money import format_cny, to_cny
 from payments import services as payment_services
 from payments.models import Payment
 
-from . import rules, selectors
+from . import notifications, rules, selectors
 from .errors import (
     AnnualLimitExceeded,
     CartEmpty,
@@ -236,16 +236,20 @@ def order_transition(order: Order, to_status: str, *, kind: str, actor=None, not
         order.closed_at = now
         fields.append("closed_at")
     order.save(update_fields=fields)
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order, kind=kind, from_status=from_status, to_status=to_status, actor=actor, note=note[:300]
     )
+    notifications.order_status_changed(order, event)  # in this transaction: a rollback writes none
+    return event
 
 
 def order_note(order: Order, *, kind: str, note: str = "", actor=None) -> OrderEvent:
     """An event that does not change the status (a declined card, a failed refund)."""
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order, kind=kind, from_status=order.status, to_status=order.status, actor=actor, note=note[:300]
     )
+    notifications.order_noted(order, event)
+    return event
 
 
 def orders_note_store_closed(*, merchant, actor=None) -> int:

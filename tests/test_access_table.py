@@ -162,6 +162,10 @@ TABLE = [
     R("accounts/reset/<uidb64>/<token>/",                  "GET",     200,          200,          200,          200,          200,          200,    200, uidb64="MQ", token="not-a-token"),
     R("accounts/reset/done/",                              "GET",     200,          200,          200,          200,          200,          200,    200),
     R("i18n/setlang/",                                     "POST",    302,          302,          302,          302,          302,          302,    302, get=302),
+    # --- The notification centre: everyone signed in has one; a notification only its owner opens ----
+    R("notifications/",                                    "GET",     LOGIN,        200,          200,          200,          200,          200,    200),
+    R("notifications/read-all/",                           "POST",    LOGIN,        302,          302,          302,          302,          302,    302),
+    R("notifications/<pk>/",                               "GET",     LOGIN,        302,          404,          404,          404,          404,    404, pk=W.notification),  # opens its page, marked read
     # --- The shopper's pages: their own objects only ---------------------------------------------
     R("cart/",                                             "GET",     200,          200,          200,          200,          200,          200,    200),
     R("cart/add/",                                         "POST",    302,          302,          302,          302,          302,          302,    302),
@@ -305,6 +309,11 @@ TABLE = [
     # Logout revokes the token the call was made with: a session has none, so only a token call can.
     R("api/v1/auth/logout/",                               "POST",    401,          401,          401,          401,          401,          401,    401),
     R("api/v1/auth/logout-all/",                           "POST",    401,          204,          204,          204,          204,          204,    204),
+    # --- API: the notification centre (the caller's own) ----------------------------------------------
+    R("api/v1/notifications/",                             "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
+    R("api/v1/notifications/unread-count/",                "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
+    R("api/v1/notifications/read-all/",                    "POST",    API_ANON,     200,          200,          200,          200,          200,    200),
+    R("api/v1/notifications/<pk>/read/",                   "POST",    API_ANON,     200,          404,          404,          404,          404,    404, pk=W.notification),
     # --- API: the shopper's own cart, addresses, identities, orders and payments -------------------
     R("api/v1/cart/",                                      "GET",     API_ANON,     200,          200,          200,          200,          200,    200),
     R("api/v1/cart/",                                      "POST",    API_ANON,     400,          400,          400,          400,          400,    400),
@@ -754,6 +763,10 @@ def _build_world(private_root: Path) -> dict:
         "applicant_company": application.legal_name,
     }
     ids["shopper_token"] = ApiToken.objects.create(user=shopper)[0].token_key  # an API token's id
+    from marketplace.notifications.services import notify
+
+    notice = notify(user=shopper, kind="order", title="Access-table notice 7F3Q", url=f"/orders/{ids['order']}/")
+    ids["notification"], ids["notification_title"] = notice.pk, notice.title_en
     users = {
         "anonymous": None,
         "shopper": shopper.pk,
@@ -1085,6 +1098,8 @@ LISTS = [
     ("/api/v1/conversations/",                "Access table question", {"shopper"}),
     ("/seller/messages/",                     "Access table question", {"merchant"}),
     ("/api/v1/seller/conversations/",         "Access table question", {"merchant"}),
+    ("/notifications/",                       W.notification_title, {"shopper"}),
+    ("/api/v1/notifications/",                W.notification_title, {"shopper"}),
 ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from marketplace import identifiers
 from marketplace.errors import InvalidIdentifier
 from marketplace.money import format_cny, round_cny
 from merchants.permissions import is_platform_staff
+from orders import notifications as order_notifications
 from orders import rules as order_rules
 from orders import selectors as order_selectors
 from orders import services as order_services
@@ -204,8 +205,16 @@ def _decide(
         declaration.status = CustomsDeclaration.Status.HELD
         declaration.hold_reason = "\n".join(reasons)
         _record_event(shipment, ShipmentEvent.Kind.CUSTOMS_HELD, note=" ".join(reasons), actor=actor, at=at)
-        order_services.order_note(
+        event = order_services.order_note(
             order, kind=OrderEvent.Kind.CUSTOMS_HELD, note=" ".join(reasons), actor=actor
+        )
+        order_notifications.order_customs_held(
+            order,
+            event,
+            # The reasons in each reader's language: the same check, rendered again.
+            reasons=lambda: " ".join(
+                customs_mismatches(declaration=declaration, payment=payment, shipment=shipment)
+            ),
         )
     else:
         declaration.status = CustomsDeclaration.Status.CLEARED

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from marketplace.money import FEN, format_cny
 from merchants import services as merchant_services
 from merchants.models import Merchant, ViolationKind
+from orders import notifications as order_notifications
 from orders import services as order_services
 from orders.models import Order, OrderEvent
 
@@ -138,6 +139,9 @@ def _record_late_shipment(order_id, merchant_id, *, now, recorded_by) -> Deadlin
             order,
             kind=OrderEvent.Kind.SHIPPED_LATE,
             note=buyer_note % {"deadline": f"{deadline:%Y-%m-%d %H:%M}", "owed": owed},
+        )
+        order_notifications.order_shipped_late(
+            order, compensation=compensation, deadline=order.ship_by, unshipped=unshipped
         )
         return breach
 

@@ -113,17 +113,8 @@ def shipment_create(
         note=_("%(provider)s, waybill %(waybill)s")
         % {"provider": quote.provider.name, "waybill": shipment.waybill_number},
     )
-    _tell_buyer(order, shipment)
+    # The buyer hears it (centre and email) from the order's move to shipped: orders.notifications.
     return shipment
-
-
-def _tell_buyer(order, shipment) -> None:
-    """Email the buyer once the shipment has committed (the order page shows it in any case)."""
-    if not order.user.email:
-        return
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.shipment_notify_buyer.delay(shipment_id=shipment.pk))
 
 
 def shipments_create_batch(*, merchant, actor, parcels: list[dict], now=None) -> list[dict]:

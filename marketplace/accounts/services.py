@@ -60,3 +60,30 @@ def login_lockout_lift(*, username=None, ip_address=None, actor) -> int:
         "Login lock-out lifted by %s: username=%s ip=%s (%d attempts)", actor, username, ip_address, cleared
     )
     return cleared
+
+
+def language_supported(language) -> str:
+    """`language` as one of the site's codes (`zh-hans`, `en`; `en-us` counts as English), or the
+    site's default when it names none of them."""
+    codes = dict(settings.LANGUAGES)
+    language = str(language or "").lower()
+    if language in codes:
+        return language
+    base = language.split("-")[0]
+    for code in codes:
+        if code.split("-")[0] == base:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def user_language_set(*, user, language: str) -> bool:
+    """Remember the language a signed-in person chose on the site: the language of their emails. An
+    unknown code changes nothing (Django's switch ignores it too). Returns whether it changed."""
+    if not user or not user.is_authenticated or language not in dict(settings.LANGUAGES):
+        return False
+    if user.language == language:
+        return False
+    with transaction.atomic():
+        user._meta.model.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

@@ -24,8 +24,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from djmoney.money import Money
 
 from marketplace.money import format_money
@@ -271,18 +273,20 @@ def _deposit_check_one(pk: int, *, now) -> str | None:
                 merchant=merchant,
                 kind=MerchantEvent.Kind.DEPOSIT_SHORTFALL,
                 note=format_money(shortfall),
-                subject=_("Please top up your security deposit"),
-                body=_(
+                subject=gettext_lazy("Please top up your security deposit"),
+                body=gettext_lazy(
                     "Your security deposit is below the required %(required)s: the platform holds "
                     "%(held)s. Please pay the %(shortfall)s missing in the seller dashboard "
                     "(Finance) by %(deadline)s, or your store will be suspended."
-                )
-                % {
-                    "required": format_money(requirement.required, requirement.currency),
-                    "held": format_money(held, requirement.currency),
-                    "shortfall": format_money(shortfall),
+                ),
+                # Amounts written in each reader's language (callables: notify renders them per language).
+                params={
+                    "required": lambda: format_money(requirement.required, requirement.currency),
+                    "held": lambda: format_money(held, requirement.currency),
+                    "shortfall": lambda: format_money(shortfall),
                     "deadline": f"{deadline:%Y-%m-%d %H:%M}",
                 },
+                url=reverse("seller_finance:overview"),
                 shortfall=str(shortfall.amount),
             )
             return "reminded"

@@ -24,7 +24,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from djmoney.money import Money
 
 from marketplace.money import format_money, from_cny, round_currency
@@ -195,6 +197,39 @@ def _set_status(payout: Payout, to_status: str, *, actor=None, note="", txn=None
         setattr(payout, name, value)
     payout.save(update_fields=["status", *fields])
     _event(payout, to_status, from_status=from_status, actor=actor, note=note, txn=txn)
+    _notify_store(payout, to_status)
+
+
+def _notify_store(payout: Payout, status: str) -> None:
+    """A payout paid or failed: the store's staff hear it, by email too (in this transaction). A
+    release's own Stripe transfer is not announced when it succeeds (the release was), only if it fails."""
+    from marketplace.notifications.models import Notification
+    from marketplace.notifications.services import notify_store
+
+    if status == Payout.Status.PAID and payout.kind == Payout.Kind.RELEASE_TRANSFER:
+        return  # each release's own transfer: the store heard of the release already
+    if status == Payout.Status.PAID:
+        title = gettext_lazy("Payout %(reference)s was paid")
+        body = gettext_lazy("%(amount)s was paid to your account.")
+    elif status == Payout.Status.FAILED:
+        title = gettext_lazy("Payout %(reference)s failed")
+        body = gettext_lazy("%(amount)s could not be paid (%(reason)s) and is back in your balance.")
+    else:
+        return
+    notify_store(
+        merchant=payout.merchant,
+        kind=Notification.Kind.PAYOUT,
+        title=title,
+        body=body,
+        params={
+            "reference": payout.reference,
+            "amount": lambda: format_money(payout.amount),
+            "reason": payout.failure_reason,
+        },
+        url=reverse("seller_payouts:list"),
+        email=True,
+        dedupe_key=f"payout-{payout.pk}-{status}",
+    )
 
 
 def _payout_create(*, account, merchant, amount: Money, kind, method, actor=None, order=None) -> Payout:

@@ -398,6 +398,9 @@ def compensation_pay(*, breach, actor=None) -> Refund | None:
             )
             breach.compensation_paid_at = timezone.now()
             breach.save(update_fields=["compensation_paid_at"])
+            from orders import notifications
+
+            notifications.order_compensated(order, amount=amount, key=f"breach-{breach.pk}")
             if drawn > 0:
                 _deposit_followups(order.merchant_id)
     if not result.succeeded:

@@ -203,6 +203,13 @@ def _escrow_release(*, order, trigger: str, actor=None, due_before=None) -> tupl
         )
         kind = OrderEvent.Kind.AUTO_CONFIRMED if trigger == "auto" else OrderEvent.Kind.RECEIPT_CONFIRMED
         order_services.order_transition(order, Order.Status.COMPLETED, kind=kind, actor=actor)
+        from orders import notifications
+
+        notifications.order_released(
+            order,
+            amount=Money(net, currency) if currency != "CNY" else Money(net_cny, "CNY"),
+            commission=Money(commission, "CNY"),
+        )
         for followup in RELEASE_FOLLOWUPS:
             transaction.on_commit(lambda followup=followup, pk=txn.pk: followup(pk))
     return txn, True

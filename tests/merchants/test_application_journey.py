@@ -51,6 +51,8 @@ def test_an_overseas_company_applies_is_approved_and_lists_a_product(
     assert list(selectors.review_queue()) == [application]
 
     reviewer = StaffFactory()
+    user.language = "en"  # the store's emails go in its owner's language
+    user.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         services.merchant_application_approve(
             application=application, reviewer=reviewer, note="All documents check out."
@@ -77,8 +79,10 @@ def test_an_overseas_company_applies_is_approved_and_lists_a_product(
         MerchantEvent.Kind.APPLICATION_SUBMITTED,
         MerchantEvent.Kind.APPLICATION_APPROVED,
     }
-    assert [m.subject for m in mail.outbox] == ["Your store on Global Mall is approved"]
-    assert set(mail.outbox[0].to) == {"hanako@sakura.example", user.email}
+    # The owner through the notification centre (their language), the contact address on its own.
+    assert [m.subject for m in mail.outbox] == ["Your store on Global Mall is approved"] * 2
+    assert sorted(tuple(m.to) for m in mail.outbox) == sorted([("hanako@sakura.example",), (user.email,)])
+    assert user.notifications.filter(title_en="Your store on Global Mall is approved").count() == 1
 
     from payments import services as payment_services
     from tests.factories import pay

@@ -58,7 +58,8 @@ def _ledger(account, currency, **filters):
 
 
 def _member(**merchant):
-    return MerchantMemberFactory(**{f"merchant__{k}": v for k, v in merchant.items()})
+    # An owner who reads English: the store's emails go in its owners' languages (docs/rules.md).
+    return MerchantMemberFactory(user__language="en", **{f"merchant__{k}": v for k, v in merchant.items()})
 
 
 def pay_deposit(member, *, key="k"):
@@ -130,6 +131,8 @@ def _approved_through_review(django_capture_on_commit_callbacks):
     from tests.merchants.helpers import complete_application
 
     user, application = complete_application()
+    user.language = "en"  # the store's emails go in its owner's language
+    user.save(update_fields=["language"])
     merchant_services.merchant_application_submit(application=application, actor=user)
     with django_capture_on_commit_callbacks(execute=True):
         merchant_services.merchant_application_approve(application=application, reviewer=StaffFactory())
@@ -225,7 +228,9 @@ def test_a_draw_below_the_requirement_reminds_then_suspends_after_15_days(
     deposit = SecurityDeposit.objects.get(merchant=merchant)
     assert deposit.shortfall_since == now and deposit.reminded_at == now
     assert merchant.events.filter(kind=MerchantEvent.Kind.DEPOSIT_SHORTFALL).count() == 1
-    assert [m.subject for m in mail.outbox] == ["Please top up your security deposit"]
+    # One to the owner (in their language, through the notification centre), one to the contact address.
+    assert [m.subject for m in mail.outbox] == ["Please top up your security deposit"] * 2
+    assert {tuple(m.to) for m in mail.outbox} == {(member.user.email,), (merchant.contact_email,)}
     assert "$1,000.00" in mail.outbox[0].body or "US$1,000.00" in mail.outbox[0].body
 
     # The same day again, and 14 days on: nothing new.

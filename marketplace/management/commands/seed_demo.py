@@ -18,12 +18,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test.utils import override_settings
 from django.utils import timezone
 from djmoney.money import Money
 
 from marketplace import demo_catalog as catalog
 from marketplace import demo_images, selectors, services
 from marketplace.models import Brand, Category, Product, ProductImage, ProductVariant, TaxCategory, User
+from marketplace.notifications.demo import seed_notifications
 from merchants.demo import APPLICANTS, DEMO_APPLICANT, seed_merchant_lifecycle
 from merchants.models import BrandAuthorization, Merchant, MerchantMember
 from merchants.selectors import normalize_registration_number
@@ -91,7 +93,8 @@ class Command(BaseCommand):
         seeder = _Seeder(random.Random(seed), self.stdout, images=not no_images, started=started)
         # One transaction: a failed run leaves the database as it was, and SQLite is far faster when it
         # does not commit every statement.
-        with transaction.atomic():
+        # Demo people get notifications in the centre, never emails (their addresses are made up).
+        with transaction.atomic(), override_settings(NOTIFICATION_EMAILS=False):
             if reset:
                 seeder.reset()
             seeder.run(products)
@@ -218,6 +221,7 @@ class _Seeder:
         from orders.reviews.demo import seed_demo_reviews
 
         seed_demo_reviews(merchants=self.merchants, rng=self.rng, log=self.log)
+        seed_notifications(log=self.log)  # after every flow that notifies
 
     def _shopper_orders(self):
         """The demo shopper's address, buyer identity, one paid checkout and one awaiting payment."""
