@@ -333,6 +333,10 @@ def credit_for_store(merchant, *, now=None) -> CreditFigures:
 
 # --- the staff list: every store, sorted by any figure ------------------------------------------------
 
+# Penalty status sorts by its level first (a blacklisted store with no points this year is still the
+# worst), then by this year's points.
+PENALTY_RANK = {"good": 0, "warned": 1, "suspended": 2, "blacklist": 3}
+
 SORTS = {
     "store": lambda f: (f.merchant.name or f.merchant.slug).casefold(),
     "category": lambda f: f.main_category.name.casefold() if f.main_category else None,
@@ -343,7 +347,7 @@ SORTS = {
     "on_time": lambda f: f.shipping.on_time_rate,
     "dispute": lambda f: f.dispute_rate,
     "response": lambda f: f.median_response_seconds,
-    "penalty": lambda f: f.penalty.points,
+    "penalty": lambda f: (PENALTY_RANK.get(f.penalty.level, 0), f.penalty.points),
     "since": lambda f: f.merchant.approved_at,
 }
 

@@ -402,6 +402,7 @@ def test_the_staff_list_sorts_by_each_figure(world, client):
     medians = {k: expected(world, k)["median"] for k in stores}
     assert order("response")[:3] == sorted((k for k in stores if medians[k]), key=medians.get)
     assert order("-since")[0] == "T" and order("since")[0] == "Z"
+    assert order("-penalty")[:2] == ["X", "Z"]  # warned (14 points), then 2 points
     for key in SORTS:
         for sort in (key, f"-{key}"):
             assert len(order(sort)) == len(stores), sort
