@@ -1,7 +1,7 @@
 """The store credit figures, computed from the records (docs/rules.md, "The credit page").
 
 `credit_figures(merchants)` computes every figure for any number of stores in a fixed number of
-queries (nine on PostgreSQL and SQLite alike, whatever the number of stores, orders, ratings, cases
+queries (eight on PostgreSQL and SQLite alike, whatever the number of stores, orders, ratings, cases
 or messages): the public credit page asks for one store, the staff list of stores for all of them.
 
 Every figure is kept exact (integers, `Fraction`) until the end and rounded once, half up, when the
@@ -256,7 +256,7 @@ def _penalty_points(merchant_ids, year) -> dict[int, int]:
 
 
 def credit_figures(merchants, *, now=None) -> dict[int, CreditFigures]:
-    """{merchant id: CreditFigures} for `merchants` (Merchant rows), in nine queries whatever their
+    """{merchant id: CreditFigures} for `merchants` (Merchant rows), in eight queries whatever their
     number (the category averages read every store's ratings: they compare with all stores)."""
     from logistics.selectors import shipping_numbers_by_merchant
 
@@ -365,7 +365,7 @@ def parse_sort(value: str) -> tuple[str, bool]:
 def stores_by_credit(*, sort: str = "store", descending: bool = False, now=None) -> list[CreditFigures]:
     """Every store that has been approved (approved, suspended or blacklisted), with its figures,
     sorted by one of `SORTS`; stores without the figure (not enough ratings, no orders...) come last
-    either way, then by slug. Ten queries whatever the number of stores."""
+    either way, then by slug. Nine queries (the stores, then eight) whatever the number of stores."""
     merchants = Merchant.objects.exclude(status=Merchant.Status.PENDING).order_by("slug")
     figures = list(credit_figures(merchants, now=now).values())
     key = SORTS.get(sort, SORTS["store"])

@@ -482,3 +482,13 @@ def test_staff_list_queries_do_not_grow(rates, client):
     _grow(3, 8)
     assert _queries(client, "/staff/stores/?sort=-dispute") == small
     assert _queries(client, "/api/v1/staff/stores/?ordering=response") <= small + 2
+
+
+def test_the_figures_of_many_stores_take_eight_queries(world, django_assert_num_queries):
+    from merchants.credit import credit_figures
+
+    stores = list(world["stores"].values())
+    with django_assert_num_queries(8):
+        credit_figures(stores)
+    with django_assert_num_queries(8):
+        credit_figures(stores[:1])
