@@ -80,32 +80,49 @@ class ShippingNumbers:
 
 def merchant_shipping_numbers(merchant, *, now=None) -> ShippingNumbers:
     """One query: the on-time shipping rate and the average time to ship of a store."""
+    return shipping_numbers_by_merchant([merchant.pk], now=now)[merchant.pk]
+
+
+def shipping_numbers_by_merchant(merchant_ids, *, now=None) -> dict[int, ShippingNumbers]:
+    """One query for any number of stores: `{merchant_id: ShippingNumbers}` (a store without orders in
+    the window gets zeros). The credit page and the staff list of stores read it."""
     now = now or timezone.now()
+    merchant_ids = list(merchant_ids)
     never_due = Q(shipped_at__isnull=True, closed_at__isnull=False, closed_at__lte=F("ship_by"))
     due = Q(shipped_at__isnull=False) | (Q(ship_by__lt=now) & ~never_due)
     shipped = Q(shipped_at__isnull=False)
-    row = Order.objects.filter(
-        merchant=merchant,
-        paid_at__isnull=False,
-        ship_by__isnull=False,
-        paid_at__gte=now - timedelta(days=NUMBERS_WINDOW_DAYS),
-    ).aggregate(
-        due=Count("pk", filter=due),
-        on_time=Count("pk", filter=Q(shipped_at__lte=F("ship_by"))),
-        shipped=Count("pk", filter=shipped),
-        time_to_ship=Sum(
-            ExpressionWrapper(F("shipped_at") - F("paid_at"), output_field=DurationField()), filter=shipped
-        ),
-    )
-    average = None
-    if row["shipped"] and row["time_to_ship"] is not None:
-        total: timedelta = row["time_to_ship"]
-        average = (Decimal(total.total_seconds()) / 3600 / row["shipped"]).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
+    rows = (
+        Order.objects.filter(
+            merchant_id__in=merchant_ids,
+            paid_at__isnull=False,
+            ship_by__isnull=False,
+            paid_at__gte=now - timedelta(days=NUMBERS_WINDOW_DAYS),
         )
-    return ShippingNumbers(
-        due=row["due"], on_time=row["on_time"], shipped=row["shipped"], average_hours_to_ship=average
+        .order_by()
+        .values("merchant_id")
+        .annotate(
+            due=Count("pk", filter=due),
+            on_time=Count("pk", filter=Q(shipped_at__lte=F("ship_by"))),
+            shipped=Count("pk", filter=shipped),
+            time_to_ship=Sum(
+                ExpressionWrapper(F("shipped_at") - F("paid_at"), output_field=DurationField()),
+                filter=shipped,
+            ),
+        )
     )
+    none = ShippingNumbers(due=0, on_time=0, shipped=0, average_hours_to_ship=None)
+    numbers = dict.fromkeys(merchant_ids, none)
+    for row in rows:
+        average = None
+        if row["shipped"] and row["time_to_ship"] is not None:
+            total: timedelta = row["time_to_ship"]
+            average = (Decimal(total.total_seconds()) / 3600 / row["shipped"]).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+        numbers[row["merchant_id"]] = ShippingNumbers(
+            due=row["due"], on_time=row["on_time"], shipped=row["shipped"], average_hours_to_ship=average
+        )
+    return numbers
 
 
 # --- labels ----------------------------------------------------------------------------------------

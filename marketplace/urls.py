@@ -9,6 +9,8 @@ from logistics import api as logistics_api
 from logistics import staff_api as logistics_staff_api
 from logistics.tracking import urls as tracking_urls
 from merchants import api as merchant_api
+from merchants import credit_api
+from merchants.views import credit_staff as merchant_credit_staff
 from merchants.views import public as merchant_views
 from orders import api as orders_api
 from orders.cases import urls as case_urls
@@ -148,11 +150,17 @@ urlpatterns = [
         reviews_api.SellerReviewReplyView.as_view(),
         name="api-seller-review-reply",
     ),
+    # The credit figures (merchants.credit): a store's (public) and every store's (staff)
+    path("api/v1/stores/<slug:slug>/credit/", credit_api.StoreCreditView.as_view(), name="api-store-credit"),
+    path(
+        "api/v1/staff/stores/", credit_api.StaffStoreCreditListView.as_view(), name="api-staff-stores-credit"
+    ),
     path("api/v1/", include(api.router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("staff/review/", include("merchants.review_urls")),
+    path("staff/stores/", merchant_credit_staff.stores, name="staff_stores_credit"),
     path("staff/logistics/", include("logistics.staff_urls")),
     path("staff/finance/deposits/", include("payments.staff_deposit_views")),
     # Finance staff: payouts and refunds (before the staff console, which takes the rest of staff/)

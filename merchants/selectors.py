@@ -261,20 +261,21 @@ def blacklist_public() -> QuerySet[BlacklistEntry]:
     )
 
 
-def merchant_credit(merchant) -> dict:
-    """What the public credit page shows. Ratings, on-time shipping and dispute rates arrive with
-    orders, logistics and after-sales; until then they are None and the page says so."""
+def merchant_credit(merchant, *, now=None) -> dict:
+    """What the public credit page shows: qualifications, products on sale, and the figures computed
+    from the records (`merchants.credit`: ratings, shipping, disputes, replies, penalties), in a fixed
+    number of queries."""
     from marketplace.selectors import products_visible
 
-    authorizations = list(brand_authorizations_in_force(merchant).select_related("brand"))
+    from .credit import credit_for_store
+
+    figures = credit_for_store(merchant, now=now)
     return {
-        "authorizations": authorizations,
+        "authorizations": list(brand_authorizations_in_force(merchant).select_related("brand")),
         "product_count": products_visible().filter(merchant=merchant).count(),
-        "penalty": penalty_status(merchant),
-        "days_on_platform": (timezone.now() - merchant.approved_at).days if merchant.approved_at else None,
-        "rating": None,
-        "on_time_shipping_rate": None,
-        "dispute_rate": None,
+        "figures": figures,
+        "penalty": figures.penalty,
+        "days_on_platform": figures.days_on_platform,
     }
 
 

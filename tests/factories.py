@@ -390,3 +390,98 @@ def conversation_about(product, *, shopper=None, body="Is this genuine?"):
     from orders.conversations.services import conversation_start
 
     return conversation_start(shopper=shopper or UserFactory(), product_id=product.pk, body=body)
+# --- Credit figures: records made directly, without the flows that normally make them (credit slice) --
+
+
+class _BackdatedFactory(factory.django.DjangoModelFactory):
+    """Takes `created_at` (and sets it after the insert, past `auto_now_add`)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, created_at=None, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=obj.pk).update(created_at=created_at)
+            obj.created_at = created_at
+        return obj
+
+
+class CreditOrderFactory(_BackdatedFactory):
+    """A bare order row of a store (no lines, no payment): what the credit figures count.
+    `CreditOrderFactory(merchant=m, paid_at=...)`; `paid_at=None` for an unpaid one."""
+
+    class Meta:
+        model = "orders.Order"
+
+    number = factory.Sequence(lambda n: f"CR{n:010d}")
+    user = factory.SubFactory(UserFactory)
+    merchant = factory.SubFactory(MerchantFactory)
+    shipping_mode = Product.ShippingMode.DIRECT_MAIL
+    status = "paid"
+    recipient = "王琳"
+    phone = "13800138000"
+    address = "上海市浦东新区世纪大道100号"
+    buyer_name = "王琳"
+    buyer_id_number = factory.LazyFunction(make_id_number)
+    currency = "USD"
+    exchange_rate = Decimal("7.1")
+    goods_total = Money("100.00", "CNY")
+    shipping_fee = Money("0.00", "CNY")
+    tax_total = Money("0.00", "CNY")
+    total = Money("100.00", "CNY")
+    paid_at = factory.LazyFunction(timezone.now)
+
+
+class StoreRatingFactory(_BackdatedFactory):
+    """The buyer's three scores of the store for one order (its own bare order by default)."""
+
+    class Meta:
+        model = "orders.StoreRating"
+
+    order = factory.SubFactory(CreditOrderFactory, status="completed")
+    merchant = factory.SelfAttribute("order.merchant")
+    user = factory.SelfAttribute("order.user")
+    description = 5
+    service = 5
+    logistics = 5
+
+
+class AfterSalesCaseFactory(_BackdatedFactory):
+    """A case on an order, closed with an arbitrator's `outcome` at `decided_at` (both optional)."""
+
+    class Meta:
+        model = "orders.AfterSalesCase"
+
+    number = factory.Sequence(lambda n: f"AS{n:010d}")
+    order = factory.SubFactory(CreditOrderFactory, status="completed")
+    user = factory.SelfAttribute("order.user")
+    merchant = factory.SelfAttribute("order.merchant")
+    kind = "refund"
+    reason = "not_as_described"
+    description = "Not what the page showed."
+    status = "closed"
+    amount_requested = Money("50.00", "CNY")
+    outcome = ""
+    decided_at = None
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Conversation"
+
+    merchant = factory.SubFactory(MerchantFactory)
+    shopper = factory.SubFactory(UserFactory)
+
+
+class MessageFactory(_BackdatedFactory):
+    """A message in a conversation; a store's first reply carries `response_seconds`."""
+
+    class Meta:
+        model = "orders.Message"
+
+    conversation = factory.SubFactory(ConversationFactory)
+    side = "merchant"
+    body = "Hello, how can we help?"
+    response_seconds = None

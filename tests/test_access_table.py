@@ -259,6 +259,7 @@ TABLE = [
     R("staff/review/merchants/",                           "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/review/merchants/<pk>/",                      "GET",     LOGIN,        403,          403,          403,          403,          200,    200, pk=W.merchant),
     R("staff/review/merchants/<pk>/<action>/",             "POST",    LOGIN,        403,          403,          403,          403,          302,    302, pk=W.merchant, action="suspend"),
+    R("staff/stores/",                                     "GET",     LOGIN,        403,          403,          403,          403,          200,    200),  # stores by credit figures
     # --- The logistics console: platform staff only -------------------------------------------------
     R("staff/logistics/customs/",                          "GET",     LOGIN,        403,          403,          403,          403,          200,    200),
     R("staff/finance/payouts/",                            "GET",     LOGIN,        403,          403,          403,          403,          403,    200),  # finance staff only
@@ -299,6 +300,8 @@ TABLE = [
     R("api/v1/products/",                                  "GET",     200,          200,          200,          200,          200,          200,    200),
     R("api/v1/products/<pk>/",                             "GET",     200,          200,          200,          200,          200,          200,    200, pk=W.product),
     R("api/v1/products/<pk>/",                             "GET",     404,          404,          404,          404,          404,          404,    404, pk=W.draft_product, variant=True),
+    R("api/v1/stores/<slug>/credit/",                      "GET",     200,          200,          200,          200,          200,          200,    200, slug=W.store),
+    R("api/v1/stores/<slug>/credit/",                      "GET",     404,          404,          404,          404,          404,          404,    404, slug=W.applicant_store, variant=True),
     R("api/v1/tracking/<waybill>/",                        "GET",     200,          200,          200,          200,          200,          200,    200, waybill=W.waybill),
     # Carriers sign their callbacks; nobody's session or token counts (an unsigned post is 401).
     R("api/v1/logistics/callbacks/<provider_code>/",       "POST",    401,          401,          401,          401,          401,          401,    401, provider_code="ems"),
@@ -427,6 +430,7 @@ TABLE = [
     R("api/v1/staff/customs/<pk>/resolve/",                "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.held_declaration),
     R("api/v1/staff/late-deliveries/",                     "GET",     API_ANON,     403,          403,          403,          403,          200,    200),
     R("api/v1/staff/late-deliveries/<pk>/resolve/",        "POST",    API_ANON,     403,          403,          403,          403,          400,    400, pk=W.late_delivery),
+    R("api/v1/staff/stores/",                              "GET",     API_ANON,     403,          403,          403,          403,          200,    200),  # stores by credit figures
     # --- API: payment holds (finance staff: payments.manage_finance) ---------------------------------
     R("api/v1/staff/release-holds/",                       "GET",     API_ANON,     403,          403,          403,          403,          403,    200),
     R("api/v1/staff/release-holds/",                       "POST",    API_ANON,     403,          403,          403,          403,          403,    400),

@@ -1,11 +1,11 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from logistics.selectors import merchant_shipping_numbers
 from marketplace import selectors as catalog
 from marketplace.views import render_product_listing
 
 from .. import selectors
+from ..credit import credit_windows
 from ..models import Merchant
 
 
@@ -24,13 +24,16 @@ def credit(request, slug):
     """A merchant's public credit page. Stores that were approved once keep it (a suspended or
     blacklisted store's record is exactly what shoppers want to see); applicants have none."""
     merchant = get_object_or_404(Merchant.objects.exclude(status=Merchant.Status.PENDING), slug=slug)
+    credit = selectors.merchant_credit(merchant)
     return render(
         request,
         "merchants/credit.html",
         {
             "merchant": merchant,
-            "credit": selectors.merchant_credit(merchant),
-            "shipping": merchant_shipping_numbers(merchant),
+            "credit": credit,
+            "figures": credit["figures"],
+            "shipping": credit["figures"].shipping,
+            "windows": credit_windows(),
         },
     )
 

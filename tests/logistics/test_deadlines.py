@@ -282,4 +282,6 @@ def test_credit_page_without_orders_says_not_enough_shipments(client):
 
     store = MerchantFactory()
     page = client.get(f"/stores/{store.slug}/credit/").content.decode()
-    assert "data-figure" not in page
+    # The shipping figures are not shown (the page's other figures, penalties and time on the platform,
+    # always are: tests/merchants/test_credit_figures.py).
+    assert 'data-figure="on-time-rate"' not in page and 'data-figure="time-to-ship"' not in page
