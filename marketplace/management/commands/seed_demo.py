@@ -115,6 +115,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {DEMO_APPLICANT[0]:<9} / {DEMO_APPLICANT[1]:<14} a company applying to sell (asked for more)"
         )
+        from orders.cases.demo_arbitrator import PASSWORD as ARBITRATOR_PASSWORD
+        from orders.cases.demo_arbitrator import USERNAME as ARBITRATOR_USERNAME
+
+        self.stdout.write(
+            f"  {ARBITRATOR_USERNAME:<9} / {ARBITRATOR_PASSWORD:<14} platform arbitrator (disputes)"
+        )
 
 
 class _Seeder:
