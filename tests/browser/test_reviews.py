@@ -17,7 +17,18 @@ def _login(page, live_server, username):
     page.wait_for_load_state()
 
 
-def test_a_review_with_a_photo_shows_on_the_product_page(live_server, page, screenshot, rates, tmp_path):
+@pytest.fixture
+def carriers():
+    from django.apps import apps
+
+    from logistics.seed import seed_providers
+
+    seed_providers(apps)  # a transactional test flushes the data migration's carriers
+
+
+def test_a_review_with_a_photo_shows_on_the_product_page(
+    live_server, page, screenshot, rates, carriers, tmp_path
+):
     shopper = UserFactory(username="reviewer")
     order = completed_order(user=shopper)
     line = order.lines.get()
