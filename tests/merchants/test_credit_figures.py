@@ -359,6 +359,7 @@ def test_penalty_level_follows_the_points(world):
 
 
 def test_the_credit_page_shows_each_figure(world, client):
+    client.cookies["django_language"] = "en"  # the figures' wording is matched in English
     stores = world["stores"]
     e = expected(world, "X")
     page = client.get(f"/stores/{stores['X'].slug}/credit/").content.decode()

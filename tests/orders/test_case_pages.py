@@ -301,6 +301,7 @@ def test_api_open_refuses_hostile_input(client, case, body):
 
 
 def test_page_open_refuses_a_form_without_lines(client, store):
+    client.cookies["django_language"] = "en"  # the message is matched in English
     order = paid_order(merchant=store.merchant)
     client.force_login(order.user)
     response = client.post(
@@ -386,6 +387,7 @@ def test_page_request_with_photos_then_offer_and_accept(client, store, delivered
 
 
 def test_page_request_with_a_file_that_is_not_an_image_writes_nothing(client, delivered):
+    client.cookies["django_language"] = "en"  # the message is matched in English
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(delivered.user)
