@@ -5,7 +5,9 @@ transit window (the seed is the waybill number): direct mail is accepted, leaves
 in China, is declared to customs, and after the platform's customs clearance goes out for delivery
 and is delivered; a bonded parcel is accepted at the bonded warehouse, declared, cleared, leaves the
 warehouse, goes out for delivery and is delivered. A small seeded share of parcels meets an address
-problem on the first delivery round and is delivered the next day.
+problem on the first delivery round and is delivered the next day. A return parcel (after-sales) makes
+a domestic trip with no customs: picked up from the buyer, through a sorting centre, out for delivery
+and delivered to the store's return address, which starts the store's check period.
 
 Every scan whose time has come is posted, signed with the carrier's secret, to the same callback
 endpoint real carriers use (in-process with Django's test client, or over HTTP to
@@ -47,6 +49,7 @@ ORIGIN_CITIES = {
 }  # fmt: skip
 ENTRY_PORTS = ["Shanghai Pudong", "Guangzhou Baiyun", "Beijing Capital", "Shenzhen Bao'an"]
 BONDED_ZONES = ["Hangzhou Xiasha", "Ningbo Meishan", "Zhengzhou Airport", "Guangzhou Nansha"]
+DOMESTIC_HUBS = ["Shanghai Qingpu", "Hangzhou Xiaoshan", "Guangzhou Baiyun", "Wuhan Dongxihu", "Beijing"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def _rng(shipment: Shipment) -> random.Random:
 def script(shipment: Shipment) -> list[Step]:
     """The parcel's scans, in order. The same parcel always gets the same script."""
     rng = _rng(shipment)
+    if shipment.kind == Shipment.Kind.RETURN:
+        return _return_script(shipment, rng)
     start = shipment.created_at
     days = rng.uniform(shipment.transit_days_min, shipment.transit_days_max)
     total = timedelta(days=days) - timedelta(hours=rng.uniform(1, 6))
@@ -140,6 +145,21 @@ def script(shipment: Shipment) -> list[Step]:
             ),
         ]
     return steps
+
+
+def _return_script(shipment: Shipment, rng: random.Random) -> list[Step]:
+    """A return parcel inside China: no customs, each scan at least two hours after the one before."""
+    start = shipment.created_at
+    total = timedelta(days=rng.uniform(max(shipment.transit_days_min, 1), max(shipment.transit_days_max, 1)))
+    accepted = start + timedelta(hours=rng.uniform(2, 8))
+    departed = max(start + total * 0.35, accepted + timedelta(hours=2))
+    out = max(start + total * 0.85, departed + timedelta(hours=2))
+    return [
+        Step("accepted", Kind.ACCEPTED, accepted, "Picked up from the buyer"),
+        Step("departed", Kind.DEPARTED_ORIGIN, departed, f"{rng.choice(DOMESTIC_HUBS)} sorting centre"),
+        Step("out", Kind.OUT_FOR_DELIVERY, out, "Delivery station near the return address"),
+        Step("delivered", Kind.DELIVERED, max(start + total, out + timedelta(hours=3)), "Returns desk"),
+    ]
 
 
 def _cleared_at(events) -> datetime | None:
@@ -252,11 +272,11 @@ def simulate_shipment(shipment: Shipment, *, now: datetime | None = None) -> int
 
 
 def simulate(*, now: datetime | None = None) -> int:
-    """One round over every undelivered outbound parcel; returns the number of scans recorded."""
+    """One round over every undelivered parcel (outbound and return); returns the number of scans
+    recorded."""
     now = now or timezone.now()
     shipments = (
-        Shipment.objects.filter(kind=Shipment.Kind.OUTBOUND)
-        .exclude(
+        Shipment.objects.exclude(
             status__in=[Shipment.Status.DELIVERED, Shipment.Status.RETURNED, Shipment.Status.CUSTOMS_HELD]
         )
         .select_related("provider")

@@ -462,6 +462,7 @@ class MerchantEvent(models.Model):
         DEPOSIT_PAID = "deposit_paid", _("Security deposit paid")
         DEPOSIT_SHORTFALL = "deposit_shortfall", _("Security deposit below the required amount")
         DEPOSIT_TOPPED_UP = "deposit_topped_up", _("Security deposit topped up")
+        AFTERSALES_SETTINGS_CHANGED = "aftersales_settings_changed", _("After-sales settings changed")
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

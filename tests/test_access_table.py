@@ -455,6 +455,7 @@ TABLE = [
     R("staff/arbitration/<number>/",                       "GET",     LOGIN,        403,          403,          403,          403,          403,    200, number=W.case, other_shopper=403, arbitrator=200),
     R("staff/arbitration/<number>/info-request/",          "POST",    LOGIN,        403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),  # no body: the page again
     R("staff/arbitration/<number>/decide/",                "POST",    LOGIN,        403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),  # no body: the page again
+    R("staff/arbitration/<number>/evidence/",              "POST",    LOGIN,        403,          403,          403,          403,          403,    302, number=W.case, other_shopper=403, arbitrator=302),  # no body: back with the error
     R("api/v1/cases/",                                     "GET",     API_ANON,     200,          200,          200,          200,          200,    200, other_shopper=200, arbitrator=200),
     R("api/v1/cases/",                                     "POST",    API_ANON,     400,          400,          400,          400,          400,    400, other_shopper=400, arbitrator=400),
     R("api/v1/cases/<number>/",                            "GET",     API_ANON,     200,          404,          404,          404,          404,    404, number=W.case, other_shopper=404, arbitrator=404),
@@ -475,6 +476,7 @@ TABLE = [
     R("api/v1/staff/arbitration/<number>/",                "GET",     API_ANON,     403,          403,          403,          403,          403,    200, number=W.case, other_shopper=403, arbitrator=200),
     R("api/v1/staff/arbitration/<number>/info-request/",   "POST",    API_ANON,     403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),
     R("api/v1/staff/arbitration/<number>/decide/",         "POST",    API_ANON,     403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),
+    R("api/v1/staff/arbitration/<number>/evidence/",       "POST",    API_ANON,     403,          403,          403,          403,          403,    400, number=W.case, other_shopper=403, arbitrator=400),  # no photo, no statement
 ]
 # fmt: on
 

@@ -518,6 +518,14 @@ class ArbitrationInfoRequestView(_ArbitrationCase):
         return _detail_response(self.reread(case))
 
 
+class ArbitrationEvidenceView(_EvidenceView, _ArbitrationCase):
+    @extend_schema(**EVIDENCE_SCHEMA, operation_id="arbitration_evidence_add")
+    def post(self, request, number):
+        """Add the platform's own findings (a photo and/or a statement) to an open case; both sides
+        read them under the platform's evidence."""
+        return super().post(request, number)
+
+
 class ArbitrationDecideView(_ArbitrationCase):
     @extend_schema(
         request=CaseDecideSerializer,

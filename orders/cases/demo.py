@@ -157,7 +157,11 @@ def seed_cases(*, now, rng, log) -> int:
             order, Kind.RETURN, Reason.CHANGED_MIND, "未拆封，想退货。Unopened, I would like to return it."
         )
         cases.case_accept(case=case, actor=merchant_user)
-        cases.case_return_ship(case=case, actor=shopper, provider_code="sf-express", weight_grams=800)
+        parcel = cases.case_return_ship(
+            case=case, actor=shopper, provider_code="sf-express", weight_grams=800
+        )
+        # Booked yesterday: the carrier simulator's first scans come on its first round.
+        type(parcel).objects.filter(pk=parcel.pk).update(created_at=parcel.created_at - timedelta(hours=20))
         made += 1
     # 4. refused by the store, escalated by the shopper: waiting in arbitration
     order = order_delivered(5)

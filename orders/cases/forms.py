@@ -212,7 +212,9 @@ class ReturnSettingsForm(forms.Form):
         max_length=400,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Your own address or your bonded warehouse's. Returns cannot be sent without it."),
+        help_text=_(
+            "Your own address or your bonded warehouse's. Left empty, returns go to your registered address."
+        ),
     )
     accepts_changed_mind = forms.BooleanField(
         label=_("Accept returns when the buyer changed their mind"), required=False
@@ -224,13 +226,10 @@ class ReturnSettingsForm(forms.Form):
     service_hours_end = forms.TimeField(
         label=_("Customer service until (China time)"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        # A store abroad may answer at night in China: the window may cross midnight
+        # (`orders.conversations.hours`), so any pair of times is valid.
+        help_text=_(
+            "An end before the start crosses midnight (20:00 to 02:00); the same time twice means around "
+            "the clock."
+        ),
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("service_hours_start"), data.get("service_hours_end")
-        if start and end and end <= start:
-            self.add_error(
-                "service_hours_end", _("The end of the service hours must come after their start.")
-            )
-        return data

@@ -187,6 +187,7 @@ class CaseEvent(models.Model):
         )
         ESCALATED = "escalated", _("Escalated to platform arbitration")
         INFO_REQUESTED = "info_requested", _("Arbitrator asked for more")
+        INFO_LAPSED = "info_lapsed", _("No answer to the arbitrator in time")
         EVIDENCE_ADDED = "evidence_added", _("Evidence added")
         DECIDED = "decided", _("Arbitrator decided")
         REFUND_PAID = "refund_paid", _("Refund paid")
@@ -238,13 +239,16 @@ class CaseEvidence(models.Model):
 
 
 class ArbitrationInfoRequest(models.Model):
-    """The arbitrator asks one side for more, with a deadline; the side answers with evidence."""
+    """The arbitrator asks one side for more, with a deadline; the side answers with evidence. When
+    the deadline passes unanswered, the case job sets `lapsed_at` and tells the arbitrator the case
+    can be decided on what is on file (a late answer is still taken until the decision)."""
 
     case = models.ForeignKey(AfterSalesCase, on_delete=models.CASCADE, related_name="info_requests")
     party = models.CharField(max_length=10, choices=AfterSalesCase.Party.choices)
     message = models.TextField(max_length=2000)
     due_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from marketplace.errors import DomainError
 
 from ..models import AfterSalesCase
-from . import selectors
+from . import selectors, services
+from .forms import EvidenceForm
 
 Status = AfterSalesCase.Status
 
@@ -120,3 +121,21 @@ def evidence_file(request, number, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
     return response
+
+
+def evidence_from_form(request, case, actor):
+    """The evidence form of any side's case page: one `case_evidence_add` per photo, the statement with
+    the first. A form error becomes a message (the page redirects back); a refusal is raised."""
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(errors))
+        return False
+    photos = form.cleaned_data.get("photos") or []
+    note = form.cleaned_data.get("note", "").strip()
+    if not photos:
+        services.case_evidence_add(case=case, actor=actor, note=note)
+    for index, photo in enumerate(photos):
+        services.case_evidence_add(case=case, actor=actor, file=photo, note=note if index == 0 else "")
+    messages.success(request, _("Added to the case."))
+    return True

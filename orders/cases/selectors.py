@@ -47,12 +47,19 @@ def cases_for_merchant(merchant, *, state: str = "open") -> QuerySet[AfterSalesC
 
 def arbitration_queue() -> QuerySet[AfterSalesCase]:
     """Cases waiting for an arbitrator, the one escalated longest ago first; with the number of
-    unanswered requests for more."""
+    requests for more still within their deadline and of those that lapsed unanswered."""
     return (
         AfterSalesCase.objects.filter(status=AfterSalesCase.Status.ARBITRATION)
         .select_related("order", "merchant", "user")
         .annotate(
-            open_info_requests=Count("info_requests", filter=Q(info_requests__answered_at__isnull=True))
+            open_info_requests=Count(
+                "info_requests",
+                filter=Q(info_requests__answered_at__isnull=True, info_requests__lapsed_at__isnull=True),
+            ),
+            lapsed_info_requests=Count(
+                "info_requests",
+                filter=Q(info_requests__answered_at__isnull=True, info_requests__lapsed_at__isnull=False),
+            ),
         )
         .order_by(F("escalated_at").asc(nulls_last=True), "created_at", "id")
     )

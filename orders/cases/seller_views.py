@@ -18,8 +18,7 @@ from merchants.permissions import approved_merchant_required, merchant_member_re
 from ..models import AfterSalesCase
 from . import selectors, services
 from .forms import EscalateForm, EvidenceForm, OfferForm, RefuseForm, ReturnSettingsForm
-from .pages import actions_for, deadline_lines, refused
-from .views import _evidence_add
+from .pages import actions_for, deadline_lines, evidence_from_form, refused
 
 MERCHANT = AfterSalesCase.Party.MERCHANT
 STATES = ("open", "closed", "all")
@@ -117,7 +116,7 @@ def case_action(request, number, action):
             )
             messages.success(request, _("The platform's arbitrators will look at the case."))
         elif action == "evidence":
-            _evidence_add(request, case, actor)
+            evidence_from_form(request, case, actor)
         else:
             raise Http404(_("No such action."))
     except DomainError as exc:

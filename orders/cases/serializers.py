@@ -67,7 +67,7 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
 class CaseInfoRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ArbitrationInfoRequest
-        fields = ["party", "message", "due_at", "answered_at", "created_at"]
+        fields = ["party", "message", "due_at", "answered_at", "lapsed_at", "created_at"]
         read_only_fields = fields
 
 
@@ -171,9 +171,10 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseArbitrationQueueSerializer(CaseSerializer):
     waited_hours = serializers.SerializerMethodField()
     open_info_requests = serializers.IntegerField(read_only=True)
+    lapsed_info_requests = serializers.IntegerField(read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "waited_hours", "open_info_requests"]
+        fields = [*CaseSerializer.Meta.fields, "waited_hours", "open_info_requests", "lapsed_info_requests"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.INT)

@@ -1176,6 +1176,48 @@ def _expire(pk, now) -> bool:
     return True
 
 
+def _lapse_info_request(pk, now) -> bool:
+    """An arbitrator's request for more passed its deadline unanswered: note it on the timeline, tell
+    the side that the arbitrator may now decide on what is on file, and tell the arbitrator."""
+    info = ArbitrationInfoRequest.objects.select_related("case").get(pk=pk)
+    with transaction.atomic():
+        order, case = _lock(info.case)
+        info = ArbitrationInfoRequest.objects.select_for_update().get(pk=pk)
+        if info.answered_at or info.lapsed_at or info.due_at > now or case.status != Status.ARBITRATION:
+            return False
+        info.lapsed_at = now
+        info.save(update_fields=["lapsed_at"])
+        _event(case, EventKind.INFO_LAPSED, from_status=case.status, note=info.message)
+        _tell_party(
+            case,
+            info.party,
+            f"info-lapsed:{info.pk}",
+            gettext_lazy("The deadline to answer the arbitrator on %(number)s passed"),
+            gettext_lazy(
+                "The arbitrator may now decide on the evidence on file. You can still add evidence on the "
+                "case page until the decision."
+            ),
+            kind=Notification.Kind.ARBITRATION,
+        )
+        arbitrator = info.requested_by or case.arbitrator
+        if arbitrator is not None and arbitrator.is_active:
+            notify(
+                user=arbitrator,
+                kind=Notification.Kind.ARBITRATION,
+                title=gettext_lazy("No answer in time on %(number)s"),
+                body=(
+                    gettext_lazy("The buyer did not answer your request for more by the deadline.")
+                    if info.party == Party.BUYER
+                    else gettext_lazy("The store did not answer your request for more by the deadline.")
+                ),
+                params=_params(case),
+                url=arbitration_url(case),
+                email=False,
+                dedupe_key=f"case:{case.pk}:info-lapsed:{info.pk}:arbitrator",
+            )
+    return True
+
+
 def _auto_receive(pk, now) -> bool:
     with transaction.atomic():
         order, case = _lock(AfterSalesCase.objects.get(pk=pk))
@@ -1194,7 +1236,14 @@ def cases_deadlines_check(*, now=None) -> dict:
     from logistics.models import Shipment
 
     now = now or timezone.now()
-    counts = {"accepted": 0, "expired": 0, "return_delivered": 0, "received": 0, "refunds_retried": 0}
+    counts = {
+        "accepted": 0,
+        "expired": 0,
+        "return_delivered": 0,
+        "received": 0,
+        "refunds_retried": 0,
+        "info_lapsed": 0,
+    }
     cases = AfterSalesCase.objects
 
     def run(action, key, pk):
@@ -1221,6 +1270,11 @@ def cases_deadlines_check(*, now=None) -> dict:
             logger.warning("return parcel %s: %s", parcel.pk, exc)
     for pk in _due(cases.filter(status=Status.RETURNING), "return_check_by", now):
         run(_auto_receive, "received", pk)
+    overdue = ArbitrationInfoRequest.objects.filter(
+        answered_at__isnull=True, lapsed_at__isnull=True, case__status=Status.ARBITRATION
+    )
+    for pk in _due(overdue, "due_at", now):
+        run(_lapse_info_request, "info_lapsed", pk)
     stale = now - timedelta(minutes=5)  # a refund being paid right now is left to its own request
     for pk in cases.filter(status=Status.REFUNDING, updated_at__lte=stale).values_list("pk", flat=True):
         run(

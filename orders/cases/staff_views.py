@@ -20,8 +20,8 @@ from marketplace.errors import DomainError
 
 from ..models import AfterSalesCase
 from . import selectors, services
-from .forms import DecideForm, InfoRequestForm
-from .pages import refused
+from .forms import DecideForm, EvidenceForm, InfoRequestForm
+from .pages import evidence_from_form, refused
 
 
 def arbitrator_required(view):
@@ -66,6 +66,10 @@ def case_detail(request, number, *, info_form=None, decide_form=None, status=200
             "info_form": info_form or InfoRequestForm(),
             "decide_form": decide_form or DecideForm(),
             "can_decide": case.status == AfterSalesCase.Status.ARBITRATION,
+            # The arbitrator's own findings (a carrier's answer, a call with a side), which both sides
+            # read under "From the platform"; while the case is open.
+            "evidence_action": reverse("staff_cases:evidence", args=[case.number]) if case.is_open else "",
+            "evidence_form": EvidenceForm() if case.is_open else None,
             "Status": AfterSalesCase.Status,
             "party": "staff",
         },
@@ -94,6 +98,20 @@ def info_request(request, number):
     except DomainError as exc:
         return refused(request, exc, back)
     messages.success(request, _("Asked. The side has been told, with the deadline."))
+    return redirect(back)
+
+
+@arbitrator_required
+@require_POST
+def evidence(request, number):
+    case = selectors.case_for_arbitrator(number)
+    if case is None:
+        raise Http404(_("No such after-sales request."))
+    back = reverse("staff_cases:detail", args=[case.number])
+    try:
+        evidence_from_form(request, case, request.user)
+    except DomainError as exc:
+        return refused(request, exc, back)
     return redirect(back)
 
 

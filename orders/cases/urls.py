@@ -30,6 +30,7 @@ staff = (
         path("staff/arbitration/<str:number>/", staff_views.case_detail, name="detail"),
         path("staff/arbitration/<str:number>/info-request/", staff_views.info_request, name="info_request"),
         path("staff/arbitration/<str:number>/decide/", staff_views.decide, name="decide"),
+        path("staff/arbitration/<str:number>/evidence/", staff_views.evidence, name="evidence"),
     ],
     "staff_cases",
 )
@@ -95,5 +96,10 @@ api_urls = [
         "api/v1/staff/arbitration/<str:number>/decide/",
         api.ArbitrationDecideView.as_view(),
         name="api-arbitration-decide",
+    ),
+    path(
+        "api/v1/staff/arbitration/<str:number>/evidence/",
+        api.ArbitrationEvidenceView.as_view(),
+        name="api-arbitration-evidence",
     ),
 ]

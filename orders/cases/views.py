@@ -17,7 +17,7 @@ from .. import selectors as order_selectors
 from ..models import AfterSalesCase
 from . import selectors, services
 from .forms import CaseOpenForm, EscalateForm, EvidenceForm, ReturnShipForm
-from .pages import actions_for, deadline_lines, refused
+from .pages import actions_for, deadline_lines, evidence_from_form, refused
 
 BUYER = AfterSalesCase.Party.BUYER
 
@@ -123,22 +123,6 @@ def case_detail(request, number):
     )
 
 
-def _evidence_add(request, case, actor):
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        errors = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, " ".join(errors))
-        return False
-    photos = form.cleaned_data.get("photos") or []
-    note = form.cleaned_data.get("note", "").strip()
-    if not photos:
-        services.case_evidence_add(case=case, actor=actor, note=note)
-    for index, photo in enumerate(photos):
-        services.case_evidence_add(case=case, actor=actor, file=photo, note=note if index == 0 else "")
-    messages.success(request, _("Added to the case."))
-    return True
-
-
 @login_required
 @require_POST
 def case_action(request, number, action):
@@ -177,7 +161,7 @@ def case_action(request, number, action):
                 % {"waybill": shipment.waybill_number},
             )
         elif action == "evidence":
-            _evidence_add(request, case, request.user)
+            evidence_from_form(request, case, request.user)
         else:
             raise Http404(_("No such action."))
     except DomainError as exc:

@@ -17,11 +17,14 @@ class Conversation(models.Model):
     shopper = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
+    # PROTECT: a thread keeps its subject. Were a product or an order deleted under it (SET_NULL), two
+    # threads could both become the pair's "general" thread and break `conversation_one_general`;
+    # a store hides a product it no longer sells instead of deleting it.
     product = models.ForeignKey(
-        "marketplace.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "marketplace.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.ForeignKey(
-        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -177,12 +177,33 @@ def test_store_settings_saved_and_checked(client, store):
     assert store.merchant.return_address == "Room 5, 88 Jiangchang Road, Shanghai"
     assert store.merchant.accepts_changed_mind is False  # unticked
     assert str(store.merchant.service_hours_start) == "08:30:00"
+    event = store.merchant.events.get(kind="aftersales_settings_changed")
+    assert event.actor == store.user
+    assert event.data["changed"]["service_hours_start"] == ["09:00", "08:30"]
+    assert event.data["changed"]["return_address"][1] == "Room 5, 88 Jiangchang Road, Shanghai"
     bad = client.post(
-        "/seller/store-settings/", {"service_hours_start": "20:00", "service_hours_end": "08:00"}
+        "/seller/store-settings/", {"service_hours_start": "25:00", "service_hours_end": "08:00"}
     )
     assert bad.status_code == 400
     store.merchant.refresh_from_db()
     assert str(store.merchant.service_hours_start) == "08:30:00"
+    # A store abroad answering at night in China: the hours cross midnight. Saving the same values
+    # again writes no second event.
+    night = {
+        "return_recipient": "Returns desk",
+        "return_phone": "021-5555-0100",
+        "return_address": "Room 5, 88 Jiangchang Road, Shanghai",
+        "service_hours_start": "20:00",
+        "service_hours_end": "02:00",
+    }
+    assert client.post("/seller/store-settings/", night).status_code == 302
+    assert client.post("/seller/store-settings/", night).status_code == 302
+    store.merchant.refresh_from_db()
+    assert (str(store.merchant.service_hours_start), str(store.merchant.service_hours_end)) == (
+        "20:00:00",
+        "02:00:00",
+    )
+    assert store.merchant.events.filter(kind="aftersales_settings_changed").count() == 2
 
 
 def _queue_queries(client, user):
@@ -425,6 +446,28 @@ def test_arbitrator_asks_the_buyer_who_answers_on_the_case_page(client, store, d
     assert "Photo of the seal?" in page and "data-evidence-form" in page
     client.post(f"/after-sales/{case.number}/evidence/", {"note": "Seal intact, see the box."})
     assert case.info_requests.get().answered_at is not None
+
+
+def test_arbitrator_adds_the_platforms_findings_which_both_sides_read(client, store, delivered):
+    client.cookies["django_language"] = "en"
+    case = _open(delivered)
+    client.force_login(store.user)
+    client.post(f"/seller/after-sales/{case.number}/refuse/", {"reason": "Used."})
+    client.force_login(delivered.user)
+    client.post(f"/after-sales/{case.number}/escalate/", {"note": "Not used."})
+    client.force_login(arbitrator())
+    page = client.get(f"/staff/arbitration/{case.number}/").content.decode()
+    assert "data-evidence-form" in page
+    empty = client.post(f"/staff/arbitration/{case.number}/evidence/", {"note": "  "}, follow=True)
+    assert "Write a statement or attach a photo." in empty.content.decode()
+    assert not case.evidence.filter(party="staff").exists()
+    finding = "The carrier confirms a dented box on arrival."
+    response = client.post(f"/staff/arbitration/{case.number}/evidence/", {"note": finding})
+    assert response.status_code == 302
+    assert case.evidence.get(party="staff").note == finding
+    for reader, url in ((delivered.user, "/after-sales/"), (store.user, "/seller/after-sales/")):
+        client.force_login(reader)
+        assert finding in client.get(f"{url}{case.number}/").content.decode()
 
 
 def test_api_evidence_upload_checks_the_content(client, delivered):

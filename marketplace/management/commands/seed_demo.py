@@ -147,7 +147,7 @@ class _Seeder:
 
         demo_reviews_reset()  # reviews and store ratings protect their orders
         demo_reset()  # shipments protect their orders
-        Conversation.objects.all().delete()  # a deleted product or order would merge threads (SET_NULL)
+        Conversation.objects.all().delete()  # before the products and orders they PROTECT
         LedgerEntry.objects.all().delete()
         LedgerTransaction.objects.all().delete()
         Refund.objects.all().delete()

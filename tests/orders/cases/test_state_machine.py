@@ -210,6 +210,25 @@ def test_partial_return_restores_the_quota_of_the_returned_units(order):
     assert_ledger_sound(order, case=case)
 
 
+def test_the_carrier_simulator_moves_a_return_parcel_to_the_store_and_starts_its_check(order):
+    from logistics import simulator
+
+    case = cases.case_accept(case=open_case(order, kind=Kind.RETURN), actor=store_member(order.merchant))
+    shipment = cases.case_return_ship(case=case, actor=order.user, provider_code="ems", weight_grams=500)
+    assert simulator.simulate(now=shipment.created_at + timedelta(minutes=30)) == 0  # not picked up yet
+    Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - timedelta(days=20))
+    shipment.refresh_from_db()
+    assert simulator.simulate() == 4
+    assert simulator.simulate() == 0  # a rerun adds nothing
+    path = list(shipment.events.order_by("occurred_at", "id").values_list("kind", flat=True))
+    assert path == ["accepted", "departed_origin", "out_for_delivery", "delivered"]  # no customs
+    shipment.refresh_from_db()
+    case.refresh_from_db()
+    assert shipment.status == Shipment.Status.DELIVERED
+    assert case.status == Status.RETURNING and case.return_check_by is not None
+    assert case.events.filter(kind="return_delivered").count() == 1
+
+
 def test_returned_goods_the_store_does_not_check_are_accepted_after_7_days(order):
     case = cases.case_accept(case=open_case(order, kind=Kind.RETURN), actor=store_member(order.merchant))
     shipment = cases.case_return_ship(case=case, actor=order.user, provider_code="ems", weight_grams=500)
@@ -265,6 +284,43 @@ def test_escalated_by_the_buyer_and_decided_in_full_for_counterfeit(order):
     assert order.merchant.blacklist_proposed_at is not None
     assert order.user.notifications.filter(kind="arbitration", title_en__contains="decided").exists()
     assert_ledger_sound(order, case=case)
+
+
+def test_a_request_for_more_not_answered_in_time_lapses_once_and_a_late_answer_is_still_taken(order):
+    merchant_user, staff = store_member(order.merchant), arbitrator()
+    case = open_case(order, reason=Reason.DAMAGED)
+    cases.case_refuse(case=case, actor=merchant_user, reason="It left us intact.")
+    case = cases.case_escalate(case=case, actor=order.user)
+    info = cases.arbitration_info_request(
+        case=case, actor=staff, party="merchant", message="Send the packing photos.",
+        due_at=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    # before the deadline the job leaves it alone
+    assert cases.cases_deadlines_check(now=timezone.now() + timedelta(hours=23))["info_lapsed"] == 0
+    after = timezone.now() + timedelta(days=1, minutes=10)
+    assert cases.cases_deadlines_check(now=after)["info_lapsed"] == 1
+    assert cases.cases_deadlines_check(now=after)["info_lapsed"] == 0  # once
+    info.refresh_from_db()
+    case.refresh_from_db()
+    assert info.lapsed_at == after and info.answered_at is None
+    assert case.status == Status.ARBITRATION  # the arbitrator decides, not the clock
+    assert events(case)[-1] == "info_lapsed"
+    assert merchant_user.notifications.filter(title_en__contains="deadline to answer").count() == 1
+    assert staff.notifications.filter(title_en__startswith="No answer in time").count() == 1
+    assert not order.user.notifications.filter(title_en__contains="deadline to answer").exists()
+    from orders.cases.selectors import arbitration_queue
+
+    row = arbitration_queue().get(pk=case.pk)
+    assert (row.open_info_requests, row.lapsed_info_requests) == (0, 1)
+    # a late answer is still evidence, and marks the request answered
+    cases.case_evidence_add(case=case, actor=merchant_user, note="Photos attached, sorry for the delay.")
+    info.refresh_from_db()
+    assert info.answered_at is not None
+    row = arbitration_queue().get(pk=case.pk)
+    assert (row.open_info_requests, row.lapsed_info_requests) == (0, 0)
+    case = cases.arbitration_decide(case=case, actor=staff, outcome="rejected", reason="Packed well.")
+    assert case.status == Status.CLOSED
+    assert_ledger_sound(order)
 
 
 def test_escalated_by_the_store_after_an_offer_and_decided_partially(order):

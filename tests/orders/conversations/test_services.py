@@ -57,6 +57,18 @@ def test_a_shopper_writes_about_their_own_order(order, shopper, store):
     assert general.pk != conversation.pk and general.order is None and general.product is None
 
 
+def test_a_product_with_a_thread_cannot_be_deleted_so_threads_keep_their_subject(product, shopper, store):
+    """Deleting the subject (SET_NULL) would turn the product's thread into a second "general" thread
+    beside the pair's existing one; PROTECT refuses it and leaves both threads as they were."""
+    from django.db.models import ProtectedError
+
+    about_product = services.conversation_start(shopper=shopper, product_id=product.pk, body="Genuine?")
+    with pytest.raises(ProtectedError):
+        product.delete()
+    about_product.refresh_from_db()
+    assert about_product.product_id == product.pk
+
+
 @pytest.mark.parametrize(
     "subject",
     ["someone_elses_order", "draft_product", "unknown_product", "store_without_order", "nothing", "huge_id"],

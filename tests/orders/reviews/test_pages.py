@@ -163,6 +163,10 @@ def test_listings_sort_by_rating(client, rates):
     assert [p.pk for p in page.context["products"]][:3] == [high.pk, low.pk, unrated.pk]
     api = client.get("/api/v1/products/?sort=rating").json()
     assert [row["id"] for row in api["results"]][:3] == [high.pk, low.pk, unrated.pk]
+    # Each reviewed product's card shows its average and count; an unreviewed one shows none.
+    html = page.content.decode()
+    assert html.count("data-card-rating=") == 2
+    assert 'data-card-rating="5.0"' in html and 'data-card-rating="2.0"' in html
 
 
 def test_the_seller_lists_its_reviews_and_replies_once(client, rates):
