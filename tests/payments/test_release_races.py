@@ -2,20 +2,19 @@
 once, and a hold racing a confirmation. Threads with their own connections; one release transaction,
 one completion event, a balanced ledger."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from marketplace.errors import DomainError
 from orders import services as order_services
 from orders.models import Order, OrderEvent
 from payments import services
 from payments.models import LedgerAccount, LedgerEntry, LedgerTransaction, ReleaseHold
+from tests.concurrency import race
 from tests.factories import MerchantFactory, paid_order
 from tests.payments.test_confirm_receipt import finance_staff
 
@@ -25,30 +24,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers"
     ),
 ]
-
-
-def race(*calls):
-    """Run the calls at once, each in its own thread and connection; returns (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, refused, errors = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except DomainError as exc:
-            refused.append(exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, refused, errors
 
 
 def assert_released_once(order):

@@ -2,15 +2,13 @@
 moment make one case; an arbitrator's decision and the store's acceptance at the same moment settle
 once; the deadline job and the store's answer at once settle once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from marketplace.errors import DomainError
 from orders.cases import services as cases
 from orders.models import AfterSalesCase, OrderEvent
 from payments.models import LedgerTransaction, Refund
+from tests.concurrency import race
 from tests.factories import MerchantFactory, delivered_order
 
 from .helpers import arbitrator, assert_ledger_sound, later, open_case, store_member
@@ -21,30 +19,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers"
     ),
 ]
-
-
-def race(*calls):
-    """Run the calls at once, each in its own thread and connection; returns (results, refused, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, refused, errors = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            results.append(call())
-        except DomainError as exc:
-            refused.append(exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, refused, errors
 
 
 @pytest.fixture

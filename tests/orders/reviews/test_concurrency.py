@@ -1,14 +1,14 @@
 """Reviews written at the same moment on PostgreSQL, each in its own thread and connection: the
 product's average and count equal the reviews' own figures, and one line still gets one review."""
 
-import threading
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from orders.reviews import errors, services
 from orders.reviews.models import ProductReview
+from tests.concurrency import race
 from tests.factories import ProductFactory, completed_order_of
 
 pytestmark = [
@@ -21,26 +21,10 @@ pytestmark = [
 
 
 def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    done, refused, failures = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            done.append(call())
-        except errors.AlreadyReviewed:
-            refused.append(1)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    """The reviews' race: nothing fails, and the only refusal is "already reviewed"."""
+    done, refused, failures = race(*calls, timeout=120)
     assert failures == []
+    assert all(isinstance(exc, errors.AlreadyReviewed) for exc in refused), refused
     return done, refused
 
 
